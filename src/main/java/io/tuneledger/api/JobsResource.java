@@ -1,0 +1,49 @@
+package io.tuneledger.api;
+
+import io.tuneledger.launch.JobCatalog;
+import io.tuneledger.launch.JobLauncher;
+import io.tuneledger.launch.Launched;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.core.Context;
+import java.util.List;
+
+/** The job catalog and job launches. */
+@Path("/jobs")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class JobsResource {
+
+    @Inject
+    JobCatalog catalog;
+
+    @Inject
+    JobLauncher launcher;
+
+    /** The jobs and their parameters with defaults. */
+    @GET
+    public List<JobView> jobs() {
+        return catalog.jobs().stream().map(JobView::of).toList();
+    }
+
+    /** Starts a job: 202 with the new execution, or 400 naming each bad parameter (nothing started). */
+    @POST
+    @Path("/{job}/executions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response start(@PathParam("job") String job, JsonObject body, @Context UriInfo uri) {
+        Launched launched = launcher.start(job, LaunchRequests.parameters(body));
+        return Response.accepted(launched)
+                .location(uri.getBaseUriBuilder().path("executions").path(Long.toString(launched.executionId())).build())
+                .build();
+    }
+}

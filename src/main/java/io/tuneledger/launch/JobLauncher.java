@@ -1,0 +1,237 @@
+package io.tuneledger.launch;
+
+import io.tuneledger.batch.StepProgress;
+import jakarta.batch.operations.JobExecutionAlreadyCompleteException;
+import jakarta.batch.operations.JobExecutionNotMostRecentException;
+import jakarta.batch.operations.JobExecutionNotRunningException;
+import jakarta.batch.operations.JobOperator;
+import jakarta.batch.operations.JobRestartException;
+import jakarta.batch.operations.NoSuchJobException;
+import jakarta.batch.operations.NoSuchJobExecutionException;
+import jakarta.batch.runtime.BatchRuntime;
+import jakarta.batch.runtime.BatchStatus;
+import jakarta.batch.runtime.JobExecution;
+import jakarta.batch.runtime.JobInstance;
+import jakarta.batch.runtime.Metric;
+import jakarta.batch.runtime.StepExecution;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.logging.Logger;
+
+/**
+ * The only caller of the batch runtime's {@link JobOperator}. The REST API, the console and the CLI launch, restart,
+ * stop and inspect jobs through here: parameters are validated and completed before anything starts, and the
+ * runtime's exceptions become {@link LaunchException}s.
+ */
+@ApplicationScoped
+public class JobLauncher {
+
+    private static final Logger LOG = Logger.getLogger(JobLauncher.class.getName());
+
+    /** Parameters the batch runtime (JBeret) adds to every execution. */
+    private static final String RUNTIME_PARAMETER_PREFIX = "jberet.";
+
+    @Inject
+    JobCatalog catalog;
+
+    /** Validates the parameters, then starts the job. Nothing runs when a parameter is wrong. */
+    public Launched start(String jobName, Map<String, String> parameters) {
+        JobDefinition job = catalog.find(jobName).orElseThrow(() -> new LaunchException.UnknownJob(jobName));
+        ParameterValidator.Result checked = ParameterValidator.validate(job, parameters);
+        if (!checked.ok()) {
+            throw new LaunchException.InvalidParameters(checked.errors());
+        }
+        long executionId = operator().start(jobName, toProperties(checked.parameters()));
+        LOG.info(() -> "TUNE0010 Launched job " + jobName + " as execution " + executionId);
+        return launched(executionId);
+    }
+
+    /**
+     * Restarts a failed or stopped execution from its last checkpoint, with its original parameters; {@code overrides}
+     * may change some of them (validated like a start).
+     */
+    public Launched restart(long executionId, Map<String, String> overrides) {
+        JobExecution previous = jobExecution(executionId);
+        JobDefinition job = catalog.find(previous.getJobName())
+                .orElseThrow(() -> new LaunchException.UnknownJob(previous.getJobName()));
+        Map<String, String> merged = new LinkedHashMap<>(toMap(previous.getJobParameters()));
+        merged.putAll(overrides);
+        ParameterValidator.Result checked = ParameterValidator.validate(job, merged);
+        if (!checked.ok()) {
+            throw new LaunchException.InvalidParameters(checked.errors());
+        }
+        try {
+            long restarted = operator().restart(executionId, toProperties(checked.parameters()));
+            LOG.info(() -> "TUNE0011 Restarted execution " + executionId + " of job " + previous.getJobName()
+                    + " as execution " + restarted);
+            return launched(restarted);
+        } catch (JobExecutionAlreadyCompleteException e) {
+            throw new LaunchException.Conflict("Execution " + executionId + " completed: there is nothing to restart");
+        } catch (JobExecutionNotMostRecentException e) {
+            throw new LaunchException.Conflict("Execution " + executionId
+                    + " is not the most recent of its job instance: restart the latest one");
+        } catch (JobRestartException e) {
+            throw new LaunchException.Conflict("Execution " + executionId + " cannot be restarted: " + e.getMessage());
+        }
+    }
+
+    /** Asks a running execution to stop at its next checkpoint. */
+    public void stop(long executionId) {
+        jobExecution(executionId);
+        try {
+            operator().stop(executionId);
+            LOG.info(() -> "TUNE0012 Stop requested for execution " + executionId);
+        } catch (JobExecutionNotRunningException e) {
+            throw new LaunchException.Conflict("Execution " + executionId + " is not running");
+        }
+    }
+
+    /** One execution with its steps. */
+    public ExecutionInfo execution(long executionId) {
+        JobOperator operator = operator();
+        JobExecution execution = jobExecution(executionId);
+        JobInstance instance = operator.getJobInstance(executionId);
+        List<StepInfo> steps = operator.getStepExecutions(executionId).stream()
+                .sorted(Comparator.comparing(StepExecution::getStepExecutionId))
+                .map(JobLauncher::stepInfo)
+                .toList();
+        return new ExecutionInfo(executionId, instance.getInstanceId(), execution.getJobName(),
+                execution.getBatchStatus().name(), execution.getExitStatus(), instant(execution.getCreateTime()),
+                instant(execution.getStartTime()), instant(execution.getEndTime()),
+                instant(execution.getLastUpdatedTime()), toMap(execution.getJobParameters()), steps);
+    }
+
+    /** The most recent executions, newest first, optionally of one job and in one batch status. */
+    public List<ExecutionInfo> executions(String jobName, String status, int limit) {
+        JobOperator operator = operator();
+        List<Long> ids = new ArrayList<>();
+        for (String name : operator.getJobNames()) {
+            if (jobName != null && !jobName.equals(name)) {
+                continue;
+            }
+            int count;
+            try {
+                count = operator.getJobInstanceCount(name);
+            } catch (NoSuchJobException e) {
+                continue;
+            }
+            for (JobInstance instance : operator.getJobInstances(name, 0, count)) {
+                for (JobExecution e : operator.getJobExecutions(instance)) {
+                    if (status == null || e.getBatchStatus().name().equals(status)) {
+                        ids.add(e.getExecutionId());
+                    }
+                }
+            }
+        }
+        return ids.stream().sorted(Comparator.reverseOrder()).limit(limit).map(this::execution).toList();
+    }
+
+    private Launched launched(long executionId) {
+        JobOperator operator = operator();
+        JobExecution execution = operator.getJobExecution(executionId);
+        return new Launched(executionId, operator.getJobInstance(executionId).getInstanceId(), execution.getJobName(),
+                execution.getBatchStatus().name());
+    }
+
+    private JobExecution jobExecution(long executionId) {
+        try {
+            return operator().getJobExecution(executionId);
+        } catch (NoSuchJobExecutionException e) {
+            throw new LaunchException.NoSuchExecution(executionId);
+        }
+    }
+
+    private static StepInfo stepInfo(StepExecution step) {
+        Map<String, Long> metrics = new TreeMap<>();
+        for (Metric m : step.getMetrics()) {
+            metrics.put(lowerCamel(m.getType().name()), m.getValue());
+        }
+        Map<String, Long> counts = new TreeMap<>();
+        StepInfo.Progress progress = null;
+        Serializable data = step.getPersistentUserData();
+        if (data instanceof Map<?, ?> map) {
+            Long done = null;
+            Long total = null;
+            Long unit = null;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!(e.getKey() instanceof String key) || !(e.getValue() instanceof Long value)) {
+                    continue;
+                }
+                switch (key) {
+                    case StepProgress.DONE -> done = value;
+                    case StepProgress.TOTAL -> total = value;
+                    case StepProgress.UNIT -> unit = value;
+                    default -> {
+                        if (key.startsWith("count.")) {
+                            counts.put(key.substring("count.".length()), value);
+                        }
+                    }
+                }
+            }
+            if (done != null) {
+                boolean finished = step.getBatchStatus() == BatchStatus.COMPLETED;
+                Long knownTotal = total != null && total >= 0 ? total : null;
+                Double fraction = knownTotal == null ? null
+                        : finished || knownTotal == 0 ? 1.0 : Math.min(1.0, done / (double) knownTotal);
+                String unitName = unit != null && unit >= 0 && unit < StepProgress.UNITS.length
+                        ? StepProgress.UNITS[unit.intValue()] : "items";
+                progress = new StepInfo.Progress(done, knownTotal, unitName, fraction);
+            }
+        }
+        return new StepInfo(step.getStepExecutionId(), step.getStepName(), step.getBatchStatus().name(),
+                step.getExitStatus(), instant(step.getStartTime()), instant(step.getEndTime()), metrics, counts,
+                progress);
+    }
+
+    private static String lowerCamel(String enumName) {
+        StringBuilder b = new StringBuilder();
+        boolean upper = false;
+        for (char c : enumName.toLowerCase().toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                b.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return b.toString();
+    }
+
+    private static Instant instant(Date date) {
+        return date == null ? null : date.toInstant();
+    }
+
+    private static Properties toProperties(Map<String, String> map) {
+        Properties p = new Properties();
+        p.putAll(map);
+        return p;
+    }
+
+    /** The job's own parameters, without those the batch runtime adds for itself ({@code jberet.*}). */
+    private static Map<String, String> toMap(Properties properties) {
+        Map<String, String> map = new TreeMap<>();
+        if (properties != null) {
+            for (String name : properties.stringPropertyNames()) {
+                if (name.startsWith(RUNTIME_PARAMETER_PREFIX)) {
+                    continue;
+                }
+                map.put(name, properties.getProperty(name));
+            }
+        }
+        return map;
+    }
+
+    private static JobOperator operator() {
+        return BatchRuntime.getJobOperator();
+    }
+}

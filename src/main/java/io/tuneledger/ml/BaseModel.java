@@ -1,0 +1,71 @@
+package io.tuneledger.ml;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The pretrained encoders Tuneledger ships, as found on the class path: each Maven artifact holds the ONNX weights
+ * and the tokenizer.json at its root. In the server they come from the module {@code io.tuneledger.basemodels}.
+ */
+public enum BaseModel {
+
+    /** sentence-transformers all-MiniLM-L6-v2: English, 6 layers, hidden size 384, mean pooling. */
+    ALL_MINILM_L6_V2("all-minilm-l6-v2", "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json", "en"),
+    /** BAAI bge-small-zh-v1.5: Chinese, 4 layers, hidden size 512, CLS pooling. */
+    BGE_SMALL_ZH_V15("bge-small-zh-v1.5", "bge-small-zh-v1.5.onnx", "bge-small-zh-v1.5-tokenizer.json", "zh");
+
+    private final String id;
+    private final String onnxResource;
+    private final String tokenizerResource;
+    private final String language;
+
+    BaseModel(String id, String onnxResource, String tokenizerResource, String language) {
+        this.id = id;
+        this.onnxResource = onnxResource;
+        this.tokenizerResource = tokenizerResource;
+        this.language = language;
+    }
+
+    /** The name used in the {@code base.model} parameter. */
+    public String id() {
+        return id;
+    }
+
+    public String language() {
+        return language;
+    }
+
+    public String onnxResource() {
+        return onnxResource;
+    }
+
+    public String tokenizerResource() {
+        return tokenizerResource;
+    }
+
+    /** Opens the model's tokenizer.json; fails clearly when the model's artifact is not on the class path. */
+    public InputStream openTokenizer() throws IOException {
+        return open(tokenizerResource);
+    }
+
+    /** Opens the model's ONNX file. */
+    public InputStream openOnnx() throws IOException {
+        return open(onnxResource);
+    }
+
+    public static Optional<BaseModel> byId(String id) {
+        return Arrays.stream(values()).filter(m -> m.id.equals(id)).findFirst();
+    }
+
+    private InputStream open(String resource) throws IOException {
+        ClassLoader loader = BaseModel.class.getClassLoader();
+        InputStream in = loader.getResourceAsStream(resource);
+        if (in == null) {
+            throw new IOException("Base model " + id + ": resource " + resource + " is not on the class path"
+                    + " (in the server it comes from the module io.tuneledger.basemodels)");
+        }
+        return in;
+    }
+}

@@ -1,0 +1,147 @@
+package io.tuneledger.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonStructure;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Shared base of the integration tests: talks to the deployed application over its REST API as a user would, starts
+ * jobs and polls until they end (with a timeout, never sleep-then-assert).
+ */
+public abstract class AbstractIT {
+
+    /** Where the application answers. */
+    protected static final String BASE_URL = System.getProperty("tuneledger.url", "http://localhost:8080");
+
+    /** The bundled sample, as the tests' input. */
+    protected static final String SAMPLE = "spamassassin-300.jsonl";
+
+    private static final Set<String> FINAL = Set.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED");
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    /** A response: status and parsed JSON body (null when the body is empty). */
+    protected record Reply(int status, JsonStructure json, String text) {
+        JsonObject object() {
+            return json.asJsonObject();
+        }
+
+        JsonArray array() {
+            return json.asJsonArray();
+        }
+    }
+
+    protected static Reply get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(BASE_URL + path)).GET());
+    }
+
+    protected static Reply post(String path, JsonObject body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(BASE_URL + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body == null ? "{}" : body.toString())));
+    }
+
+    protected static Reply postRaw(String path, String body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(BASE_URL + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private static Reply send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(request.header("Accept", "application/json")
+                .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
+        String text = response.body();
+        JsonStructure json = null;
+        if (text != null && !text.isBlank() && (text.startsWith("{") || text.startsWith("["))) {
+            try (JsonReader reader = Json.createReader(new StringReader(text))) {
+                json = reader.read();
+            }
+        }
+        return new Reply(response.statusCode(), json, text);
+    }
+
+    protected static JsonObject parameters(Map<String, String> values) {
+        var params = Json.createObjectBuilder();
+        values.forEach(params::add);
+        return Json.createObjectBuilder().add("parameters", params).build();
+    }
+
+    /** Starts {@code job}; asserts the 202 and returns the launch answer. */
+    protected static JsonObject startJob(String job, Map<String, String> params) throws Exception {
+        Reply reply = post("/api/jobs/" + job + "/executions", parameters(params));
+        assertEquals(202, reply.status(), () -> "start " + job + ": " + reply.text());
+        return reply.object();
+    }
+
+    /** Restarts an execution; asserts the 202 and returns the launch answer. */
+    protected static JsonObject restart(long executionId, Map<String, String> overrides) throws Exception {
+        Reply reply = post("/api/executions/" + executionId + "/restart", parameters(overrides));
+        assertEquals(202, reply.status(), () -> "restart " + executionId + ": " + reply.text());
+        return reply.object();
+    }
+
+    /** Polls an execution until it ends, failing the test with its last state when {@code timeout} passes first. */
+    protected static JsonObject awaitEnd(long executionId, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonObject last = null;
+        while (System.nanoTime() < deadline) {
+            Reply reply = get("/api/executions/" + executionId);
+            assertEquals(200, reply.status(), () -> "execution " + executionId + ": " + reply.text());
+            last = reply.object();
+            if (FINAL.contains(last.getString("batchStatus"))) {
+                return last;
+            }
+            Thread.sleep(250);
+        }
+        return fail("execution " + executionId + " did not end within " + timeout + "; last seen: " + last);
+    }
+
+    /** The step of an execution named {@code stepName}. */
+    protected static JsonObject step(JsonObject execution, String stepName) {
+        return execution.getJsonArray("steps").stream().map(JsonValue::asJsonObject)
+                .filter(s -> s.getString("stepName").equals(stepName)).findFirst()
+                .orElseGet(() -> fail("no step " + stepName + " in " + execution));
+    }
+
+    protected static long metric(JsonObject step, String name) {
+        return step.getJsonObject("metrics").getJsonNumber(name).longValue();
+    }
+
+    /** The server's data store (tuneledger.home) as provisioned in target/server. */
+    protected static Path storeHome() {
+        return Path.of(System.getProperty("jboss.home"), "standalone", "data", "tuneledger");
+    }
+
+    /** Reads a JSONL file into objects. */
+    protected static List<JsonObject> readJsonl(Path file) throws IOException {
+        return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(l -> {
+            try (JsonReader r = Json.createReader(new StringReader(l))) {
+                return r.readObject();
+            }
+        }).toList();
+    }
+
+    /** The ids of the bundled sample, in file order. */
+    protected static List<String> sampleIds() throws IOException {
+        Path sample = Path.of("samples", SAMPLE);
+        return readJsonl(sample).stream().map(o -> o.getString("id")).toList();
+    }
+}
