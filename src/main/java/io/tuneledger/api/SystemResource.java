@@ -1,11 +1,14 @@
 package io.tuneledger.api;
 
+import io.tuneledger.data.DataStore;
 import io.tuneledger.launch.LaunchException;
 import io.tuneledger.launch.ParameterError;
 import io.tuneledger.ml.BaseModel;
 import io.tuneledger.ml.djl.EngineDiagnostics;
 import io.tuneledger.ml.djl.EngineReport;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -13,6 +16,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import javax.sql.DataSource;
 import java.util.List;
 
 /** Operator diagnostics. */
@@ -20,6 +27,24 @@ import java.util.List;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class SystemResource {
+
+    /** The platform's default datasource: Tuneledger's tables and JBeret's job repository. */
+    @Resource
+    DataSource dataSource;
+
+    @Inject
+    DataStore store;
+
+    /** Database product and version, Java version, the data store and the data roots. */
+    @GET
+    public SystemInfo info() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            DatabaseMetaData meta = c.getMetaData();
+            return new SystemInfo(meta.getDatabaseProductName(), meta.getDatabaseProductVersion(),
+                    Runtime.version().toString(), store.home().toString(),
+                    store.dataRoots().stream().map(Object::toString).toList());
+        }
+    }
 
     /**
      * Self-check of the ML stack: engine, tokenizer of a base model, an NDArray computation. Answers 200 with the

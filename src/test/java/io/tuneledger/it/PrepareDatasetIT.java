@@ -32,6 +32,14 @@ class PrepareDatasetIT extends AbstractIT {
     }
 
     @Test
+    void theServerRunsOnTheDatabaseThisBuildWasProvisionedFor() throws Exception {
+        Reply reply = get("/api/system");
+        assertEquals(200, reply.status(), reply::text);
+        String expected = "postgresql".equals(System.getProperty("tuneledger.db")) ? "PostgreSQL" : "H2";
+        assertEquals(expected, reply.object().getString("database"));
+    }
+
+    @Test
     void catalogListsPrepareDatasetWithItsParametersAndDefaults() throws Exception {
         Reply reply = get("/api/jobs");
         assertEquals(200, reply.status());
