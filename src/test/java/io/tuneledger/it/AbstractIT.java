@@ -32,7 +32,7 @@ public abstract class AbstractIT {
     protected static final String BASE_URL = System.getProperty("tuneledger.url", "http://localhost:8080");
 
     /** The bundled sample, as the tests' input. */
-    protected static final String SAMPLE = "spamassassin-300.jsonl";
+    protected static final String SAMPLE = "spamassassin-sample.jsonl";
 
     private static final Set<String> FINAL = Set.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED");
 

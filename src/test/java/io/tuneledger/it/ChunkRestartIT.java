@@ -51,13 +51,14 @@ class ChunkRestartIT extends AbstractIT {
         JsonObject done = awaitEnd(second, Duration.ofMinutes(2));
         assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
         JsonObject ingest = step(done, "ingest");
-        assertEquals(200, metric(ingest, "readCount"), "the restart read only lines 101-300");
-        assertEquals(200, metric(ingest, "writeCount"));
+        int total = sampleIds().size();
+        assertEquals(total - 100, metric(ingest, "readCount"), "the restart read only the lines after 100");
+        assertEquals(total - 100, metric(ingest, "writeCount"));
 
         List<JsonObject> output = readJsonl(accepted);
         assertEquals(sampleIds(), output.stream().map(o -> o.getString("id")).toList(),
                 "each record exactly once, in input order");
-        assertEquals(LongStream.rangeClosed(1, 300).boxed().toList(),
+        assertEquals(LongStream.rangeClosed(1, total).boxed().toList(),
                 output.stream().map(o -> o.getJsonNumber("line").longValue()).toList());
     }
 }
