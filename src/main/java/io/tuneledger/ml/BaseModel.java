@@ -12,20 +12,33 @@ import java.util.Optional;
 public enum BaseModel {
 
     /** sentence-transformers all-MiniLM-L6-v2: English, 6 layers, hidden size 384, mean pooling. */
-    ALL_MINILM_L6_V2("all-minilm-l6-v2", "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json", "en"),
+    ALL_MINILM_L6_V2("all-minilm-l6-v2", "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json", "en",
+            new EncoderConfig(30522, 384, 6, 12, 1536, 512, 2, 1e-12f, Pooling.MEAN)),
     /** BAAI bge-small-zh-v1.5: Chinese, 4 layers, hidden size 512, CLS pooling. */
-    BGE_SMALL_ZH_V15("bge-small-zh-v1.5", "bge-small-zh-v1.5.onnx", "bge-small-zh-v1.5-tokenizer.json", "zh");
+    BGE_SMALL_ZH_V15("bge-small-zh-v1.5", "bge-small-zh-v1.5.onnx", "bge-small-zh-v1.5-tokenizer.json", "zh",
+            new EncoderConfig(21128, 512, 4, 8, 2048, 512, 2, 1e-12f, Pooling.CLS));
 
     private final String id;
     private final String onnxResource;
     private final String tokenizerResource;
     private final String language;
+    private final EncoderConfig config;
 
-    BaseModel(String id, String onnxResource, String tokenizerResource, String language) {
+    BaseModel(String id, String onnxResource, String tokenizerResource, String language, EncoderConfig config) {
         this.id = id;
         this.onnxResource = onnxResource;
         this.tokenizerResource = tokenizerResource;
         this.language = language;
+        this.config = config;
+    }
+
+    /**
+     * The encoder's shape. Sizes are also implied by the weights; the head count is not, so it is recorded here from
+     * the models' published configurations (12 heads for MiniLM-L6, 8 for bge-small-zh-v1.5), and the pooling is the
+     * one each model was trained with (mean for sentence-transformers MiniLM, CLS for bge).
+     */
+    public EncoderConfig config() {
+        return config;
     }
 
     /** The name used in the {@code base.model} parameter. */

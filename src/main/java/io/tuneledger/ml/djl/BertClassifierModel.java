@@ -1,0 +1,202 @@
+package io.tuneledger.ml.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+import io.tuneledger.ml.EncoderConfig;
+import io.tuneledger.ml.Pooling;
+import io.tuneledger.ml.weights.BertWeights;
+import io.tuneledger.ml.weights.Tensor;
+import io.tuneledger.ml.weights.WeightsException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A BERT encoder with a sequence-classification head, computed with DJL's NDArray operations on the PyTorch engine.
+ * Parameters carry Hugging Face's names and layouts (Linear weights [out, in]), so weights move in and out of
+ * Hugging Face checkpoints and ONNX exports without renaming: post-LayerNorm layers, exact (erf) GELU, additive
+ * attention mask, pooling per {@link EncoderConfig#pooling()}, then dropout and {@code classifier}.
+ *
+ * <p>The parameters live in the model's own manager; every intermediate of a forward pass is created in the manager
+ * the caller passes, so closing that manager after a step frees everything the step made.
+ */
+public final class BertClassifierModel implements AutoCloseable {
+
+    /** Additive mask for padding positions: large enough that softmax gives them exactly zero weight. */
+    private static final float MASKED = -1e9f;
+
+    private final EncoderConfig config;
+    private final int numLabels;
+    private final NDManager manager;
+    private final Map<String, NDArray> parameters = new LinkedHashMap<>();
+
+    private BertClassifierModel(EncoderConfig config, int numLabels, NDManager manager) {
+        this.config = config;
+        this.numLabels = numLabels;
+        this.manager = manager;
+    }
+
+    /**
+     * Builds the model from encoder weights and, when {@code head} is null, a new head initialised like Hugging Face
+     * does (normal, std 0.02; zero bias) from {@code seed}.
+     */
+    public static BertClassifierModel create(NDManager parent, EncoderConfig config, int numLabels,
+            Map<String, Tensor> encoder, Map<String, Tensor> head, long seed) throws WeightsException {
+        BertWeights.check(encoder, BertWeights.encoderShapes(config), "encoder");
+        Map<String, Tensor> headWeights = head != null ? head : initialHead(config, numLabels, seed);
+        BertWeights.check(headWeights, BertWeights.headShapes(config, numLabels), "classification head");
+        BertClassifierModel model = new BertClassifierModel(config, numLabels, parent.newSubManager());
+        for (Tensor t : encoder.values()) {
+            model.put(t);
+        }
+        for (Tensor t : headWeights.values()) {
+            model.put(t);
+        }
+        return model;
+    }
+
+    private static Map<String, Tensor> initialHead(EncoderConfig config, int numLabels, long seed) {
+        Random random = new Random(seed);
+        float[] w = new float[numLabels * config.hiddenSize()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (random.nextGaussian() * 0.02);
+        }
+        Map<String, Tensor> head = new LinkedHashMap<>();
+        head.put(BertWeights.CLASSIFIER_WEIGHT, new Tensor(BertWeights.CLASSIFIER_WEIGHT,
+                new long[] {numLabels, config.hiddenSize()}, w));
+        head.put(BertWeights.CLASSIFIER_BIAS, new Tensor(BertWeights.CLASSIFIER_BIAS, new long[] {numLabels},
+                new float[numLabels]));
+        return head;
+    }
+
+    private void put(Tensor t) {
+        NDArray array = manager.create(t.data(), new Shape(t.shape()));
+        array.setName(t.name());
+        parameters.put(t.name(), array);
+    }
+
+    public EncoderConfig config() {
+        return config;
+    }
+
+    public int numLabels() {
+        return numLabels;
+    }
+
+    /** The parameters by Hugging Face name, in a stable order. */
+    public Map<String, NDArray> parameters() {
+        return parameters;
+    }
+
+    /** A copy of every parameter's values. */
+    public Map<String, Tensor> toTensors() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+            out.put(e.getKey(), new Tensor(e.getKey(), e.getValue().getShape().getShape(),
+                    e.getValue().toFloatArray()));
+        }
+        return out;
+    }
+
+    /** Overwrites parameter values in place (same names and shapes). */
+    public void load(Map<String, Tensor> values) throws WeightsException {
+        Map<String, long[]> expected = new LinkedHashMap<>(BertWeights.encoderShapes(config));
+        expected.putAll(BertWeights.headShapes(config, numLabels));
+        BertWeights.check(values, expected, "checkpoint");
+        for (Tensor t : values.values()) {
+            parameters.get(t.name()).set(t.data());
+        }
+    }
+
+    /** The encoder's last hidden state, [batch, length, hidden]. */
+    public NDArray encode(NDManager scope, TokenBatch batch, boolean training, float dropout) {
+        int b = batch.size();
+        int len = batch.length();
+        int h = config.hiddenSize();
+        NDArray ids = scope.create(batch.inputIds());
+        NDArray types = scope.create(batch.tokenTypeIds());
+        NDArray positions = scope.arange(0, len, 1, DataType.INT64);
+        NDArray x = Embedding.embedding(ids, p("embeddings.word_embeddings.weight"), SparseFormat.DENSE)
+                .singletonOrThrow();
+        x = x.add(Embedding.embedding(positions, p("embeddings.position_embeddings.weight"), SparseFormat.DENSE)
+                .singletonOrThrow());
+        x = x.add(Embedding.embedding(types, p("embeddings.token_type_embeddings.weight"), SparseFormat.DENSE)
+                .singletonOrThrow());
+        x = layerNorm(x, "embeddings.LayerNorm");
+        x = dropout(x, dropout, training);
+
+        NDArray mask = scope.create(batch.attentionMask()).toType(DataType.FLOAT32, false)
+                .sub(1f).mul(-MASKED).reshape(b, 1, 1, len);
+        int heads = config.numHeads();
+        int hs = config.headSize();
+        double scale = 1.0 / Math.sqrt(hs);
+        for (int i = 0; i < config.numLayers(); i++) {
+            String p = "encoder.layer." + i + ".";
+            NDArray q = heads(linear(x, p + "attention.self.query"), b, len, heads, hs);
+            NDArray k = heads(linear(x, p + "attention.self.key"), b, len, heads, hs);
+            NDArray v = heads(linear(x, p + "attention.self.value"), b, len, heads, hs);
+            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask);
+            NDArray probs = dropout(scores.softmax(3), dropout, training);
+            NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, len, h);
+            NDArray attention = dropout(linear(context, p + "attention.output.dense"), dropout, training);
+            x = layerNorm(attention.add(x), p + "attention.output.LayerNorm");
+            NDArray inner = Activation.gelu(linear(x, p + "intermediate.dense"));
+            NDArray out = dropout(linear(inner, p + "output.dense"), dropout, training);
+            x = layerNorm(out.add(x), p + "output.LayerNorm");
+        }
+        return x;
+    }
+
+    /** Class scores before softmax, [batch, numLabels]. */
+    public NDArray logits(NDManager scope, TokenBatch batch, boolean training, float dropout) {
+        NDArray hidden = encode(scope, batch, training, dropout);
+        NDArray pooled;
+        if (config.pooling() == Pooling.CLS) {
+            pooled = hidden.get(":, 0, :");
+        } else {
+            NDArray m = scope.create(batch.attentionMask()).toType(DataType.FLOAT32, false).expandDims(2);
+            pooled = hidden.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}).maximum(1e-9f));
+        }
+        pooled = dropout(pooled, dropout, training);
+        return Linear.linear(pooled, p(BertWeights.CLASSIFIER_WEIGHT), p(BertWeights.CLASSIFIER_BIAS))
+                .singletonOrThrow();
+    }
+
+    private NDArray p(String name) {
+        NDArray a = parameters.get(name);
+        if (a == null) {
+            throw new IllegalStateException("No parameter " + name);
+        }
+        return a;
+    }
+
+    private NDArray linear(NDArray x, String prefix) {
+        return Linear.linear(x, p(prefix + ".weight"), p(prefix + ".bias")).singletonOrThrow();
+    }
+
+    private NDArray layerNorm(NDArray x, String prefix) {
+        return LayerNorm.layerNorm(x, new Shape(config.hiddenSize()), p(prefix + ".weight"), p(prefix + ".bias"),
+                config.layerNormEps()).singletonOrThrow();
+    }
+
+    private static NDArray heads(NDArray x, int b, int len, int heads, int hs) {
+        return x.reshape(b, len, heads, hs).transpose(0, 2, 1, 3);
+    }
+
+    private static NDArray dropout(NDArray x, float rate, boolean training) {
+        return training && rate > 0 ? Dropout.dropout(x, rate, true).singletonOrThrow() : x;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

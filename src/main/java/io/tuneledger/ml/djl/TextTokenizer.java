@@ -1,0 +1,79 @@
+package io.tuneledger.ml.djl;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model's own tokenizer (its tokenizer.json, through DJL's Hugging Face tokenizers): special tokens added,
+ * truncation to {@code maxLength}, batches padded to their longest sequence.
+ */
+public final class TextTokenizer implements AutoCloseable {
+
+    private final HuggingFaceTokenizer tokenizer;
+    private final int maxLength;
+    private final long padId;
+
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, int maxLength) {
+        this.tokenizer = tokenizer;
+        this.maxLength = maxLength;
+        long[] pad = tokenizer.encode("[PAD]", false, false).getIds();
+        this.padId = pad.length == 1 ? pad[0] : 0;
+    }
+
+    /** Loads a tokenizer.json from a stream. */
+    public static TextTokenizer load(InputStream tokenizerJson, int maxLength) throws IOException {
+        if (maxLength < 2) {
+            throw new IllegalArgumentException("max length must be at least 2, got " + maxLength);
+        }
+        HuggingFaceTokenizer t = HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of(
+                "truncation", "true", "maxLength", Integer.toString(maxLength), "padding", "false",
+                "addSpecialTokens", "true"));
+        return new TextTokenizer(t, maxLength);
+    }
+
+    public int maxLength() {
+        return maxLength;
+    }
+
+    /** Token ids of one text, special tokens included, truncated to the max length. */
+    public long[] ids(String text) {
+        return tokenizer.encode(text).getIds();
+    }
+
+    /** Tokens (as strings) of one text, for inspection. */
+    public String[] tokens(String text) {
+        return tokenizer.encode(text).getTokens();
+    }
+
+    /** Encodes texts into one batch padded to the longest sequence. */
+    public TokenBatch batch(List<String> texts) {
+        Encoding[] encodings = new Encoding[texts.size()];
+        int longest = 0;
+        for (int i = 0; i < encodings.length; i++) {
+            encodings[i] = tokenizer.encode(texts.get(i));
+            longest = Math.max(longest, encodings[i].getIds().length);
+        }
+        long[][] ids = new long[encodings.length][longest];
+        long[][] mask = new long[encodings.length][longest];
+        long[][] types = new long[encodings.length][longest];
+        for (int i = 0; i < encodings.length; i++) {
+            long[] e = encodings[i].getIds();
+            long[] t = encodings[i].getTypeIds();
+            for (int j = 0; j < longest; j++) {
+                ids[i][j] = j < e.length ? e[j] : padId;
+                mask[i][j] = j < e.length ? 1 : 0;
+                types[i][j] = j < e.length ? t[j] : 0;
+            }
+        }
+        return new TokenBatch(ids, mask, types);
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}
