@@ -49,6 +49,21 @@ public final class TextTokenizer implements AutoCloseable {
         return tokenizer.encode(text).getTokens();
     }
 
+    /** Pads single-sentence id sequences (from {@link #ids}) into one batch; token types are all 0. */
+    public TokenBatch pad(List<long[]> sequences) {
+        int longest = sequences.stream().mapToInt(s -> s.length).max().orElse(0);
+        long[][] ids = new long[sequences.size()][longest];
+        long[][] mask = new long[sequences.size()][longest];
+        for (int i = 0; i < ids.length; i++) {
+            long[] e = sequences.get(i);
+            for (int j = 0; j < longest; j++) {
+                ids[i][j] = j < e.length ? e[j] : padId;
+                mask[i][j] = j < e.length ? 1 : 0;
+            }
+        }
+        return new TokenBatch(ids, mask, new long[ids.length][longest]);
+    }
+
     /** Encodes texts into one batch padded to the longest sequence. */
     public TokenBatch batch(List<String> texts) {
         Encoding[] encodings = new Encoding[texts.size()];

@@ -1,0 +1,61 @@
+package io.tuneledger.ml.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Batched inference: per-class probabilities for each text. Texts are sorted by token length so that a batch holds
+ * texts of similar length and little padding; results come back in the input order. Every batch's arrays are freed
+ * when the batch is done, so memory stays flat however many texts pass.
+ */
+public final class BatchPredictor {
+
+    private BatchPredictor() {
+    }
+
+    /** Probabilities [text][class] for pre-tokenized texts. */
+    public static float[][] probabilities(BertClassifierModel model, TextTokenizer tokenizer, List<long[]> tokenIds,
+            int batchSize, NDManager parent) {
+        int n = tokenIds.size();
+        float[][] out = new float[n][];
+        List<Integer> order = IntStream.range(0, n).boxed()
+                .sorted(Comparator.comparingInt((Integer i) -> tokenIds.get(i).length)).toList();
+        for (int start = 0; start < n; start += batchSize) {
+            List<Integer> indices = order.subList(start, Math.min(n, start + batchSize));
+            List<long[]> sequences = new ArrayList<>(indices.size());
+            for (int i : indices) {
+                sequences.add(tokenIds.get(i));
+            }
+            try (NDManager scope = parent.newSubManager()) {
+                NDArray probs = model.logits(scope, tokenizer.pad(sequences), false, 0f).softmax(1);
+                float[] flat = probs.toFloatArray();
+                int k = model.numLabels();
+                for (int j = 0; j < indices.size(); j++) {
+                    float[] row = new float[k];
+                    System.arraycopy(flat, j * k, row, 0, k);
+                    out[indices.get(j)] = row;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The index of the largest probability of each row. */
+    public static int[] argmax(float[][] probabilities) {
+        int[] out = new int[probabilities.length];
+        for (int i = 0; i < out.length; i++) {
+            int best = 0;
+            for (int c = 1; c < probabilities[i].length; c++) {
+                if (probabilities[i][c] > probabilities[i][best]) {
+                    best = c;
+                }
+            }
+            out[i] = best;
+        }
+        return out;
+    }
+}
