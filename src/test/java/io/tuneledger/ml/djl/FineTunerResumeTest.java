@@ -123,6 +123,33 @@ class FineTunerResumeTest {
     }
 
     @Test
+    void trainingStopsAfterPatienceEpochsWithoutImprovementAndKeepsTheBestEpoch() throws Exception {
+        // A learning rate far below float32 resolution leaves the weights unchanged, so validation never improves
+        // after the first epoch: with patience 2 the run must stop after epoch 3 of 5.
+        TrainingConfig frozen = config().withEpochs(5).withLearningRate(1e-30f);
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
+                InputStream in = BaseModel.ALL_MINILM_L6_V2.openTokenizer();
+                TextTokenizer tokenizer = TextTokenizer.load(in, 24);
+                BertClassifierModel model = BertClassifierModel.create(manager, TINY, 2, randomEncoder(1), null, 5)) {
+            List<Integer> epochs = new ArrayList<>();
+            FineTuner.Result result = new FineTuner(frozen, LABELS, dir.resolve("early")).train(model, tokenizer,
+                    train, validation, new FineTuner.Listener() {
+                        @Override
+                        public void onEpoch(int epoch, io.tuneledger.ml.ClassificationMetrics metrics,
+                                boolean improved) {
+                            assertEquals(epoch == 0, improved, "only the first epoch improves");
+                            epochs.add(epoch);
+                        }
+                    });
+            assertTrue(result.stoppedEarly());
+            assertEquals(List.of(0, 1, 2), epochs);
+            assertEquals(0, result.bestEpoch());
+            assertEquals(3 * 6, result.steps(), "three epochs of 6 batches (44 examples, batch 8)");
+            assertEquals(3, result.validationMacroF1().size());
+        }
+    }
+
+    @Test
     void trainingMovesTheWeightsAndHeadModeLeavesTheEncoderAlone() throws Exception {
         Map<String, Tensor> initial = randomEncoder(1);
         Map<String, Tensor> full = run(dir.resolve("full"), -1).weights();

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Model-core benchmark: Tuneledger's DJL implementation against plain PyTorch (Python) in the same run, on the same
+# shapes (all-MiniLM-L6-v2: training batch 16 x 128 tokens, inference batch 32 x 128), plus resident memory of
+# training and of a long inference run. Writes bench/results-model-core.md. Run it on an idle machine: two heavy
+# processes at once slow each other down several times.
+#
+#   bench/model-core.sh                 # defaults: 12 training steps, 8 inference batches, 100,000 sentences
+#   STEPS=20 LONG=20000 bench/model-core.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+STEPS="${STEPS:-12}"
+BATCHES="${BATCHES:-8}"
+LONG="${LONG:-100000}"
+OUT=bench/results-model-core.md
+
+# The baseline: Debian's PyTorch with Debian's OpenBLAS (the stock build's reference BLAS is about 40x slower).
+if ! /usr/bin/python3 -c "import torch" 2>/dev/null || [ ! -d /usr/lib/x86_64-linux-gnu/openblas-openmp ]; then
+  apt-get update -qq && apt-get install -y -qq python3-torch libopenblas0-openmp
+fi
+mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+
+echo "Load before the run: $(cut -d' ' -f1-3 /proc/loadavg) (should be near 0)"
+echo "Plain PyTorch ..."
+baseline=$(LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 bench/pytorch_baseline.py "$STEPS" "$BATCHES")
+echo "$baseline"
+echo "Tuneledger (DJL) ..."
+djl=$(java -Xmx2g -Dai.djl.offline=true -DDJL_CACHE_DIR=target/djl-cache \
+  -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
+  io.tuneledger.bench.ModelCoreBench "$STEPS" "$BATCHES" "$LONG" 2>/dev/null | grep '=')
+echo "$djl"
+
+val() { echo "$1" | sed -n "s/^$2=//p"; }
+b_train=$(val "$baseline" train_seconds_per_step); d_train=$(val "$djl" train_seconds_per_step)
+b_inf=$(val "$baseline" inference_sentences_per_second); d_inf=$(val "$djl" inference_sentences_per_second)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
+flags=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|avx512f|fma)$' | tr '\n' ' ')
+{
+  echo "# Model-core benchmark"
+  echo
+  echo "Run $(date -u +%Y-%m-%dT%H:%MZ) by bench/model-core.sh on $(nproc) cores ($cpu; $flags)."
+  echo "Baseline: plain PyTorch $(val "$baseline" torch_version) (Debian, OpenBLAS) in the same run, same shapes."
+  echo
+  echo "| figure | plain PyTorch | Tuneledger (DJL) | ratio |"
+  echo "|---|---|---|---|"
+  echo "| MiniLM training, s/step (16 x 128, AdamW, clipping) | $b_train | $d_train | $(ratio "$d_train" "$b_train") x the time |"
+  echo "| MiniLM inference, sentences/s (32 x 128) | $b_inf | $d_inf | $(ratio "$d_inf" "$b_inf") x the speed |"
+  echo
+  echo "| memory (Tuneledger process) | MB |"
+  echo "|---|---|"
+  echo "| peak resident during training | $(val "$djl" train_peak_rss_mb) |"
+  echo "| resident after 10% of $(val "$djl" long_run_sentences) short sentences | $(val "$djl" long_run_rss_mb_after_10_percent) |"
+  echo "| resident at the end of the long run | $(val "$djl" long_run_rss_mb_at_end) |"
+  echo "| largest resident during the long run | $(val "$djl" long_run_rss_mb_max) |"
+  echo
+  echo "Long run throughput: $(val "$djl" long_run_sentences_per_second) sentences/s (5 to 25 words, batch 64)."
+} > "$OUT"
+cat "$OUT"

@@ -1,0 +1,135 @@
+package io.tuneledger.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import io.tuneledger.ml.BaseModel;
+import io.tuneledger.ml.LabelledText;
+import io.tuneledger.ml.TrainingConfig;
+import io.tuneledger.ml.djl.BatchPredictor;
+import io.tuneledger.ml.djl.BertClassifierModel;
+import io.tuneledger.ml.djl.FineTuner;
+import io.tuneledger.ml.djl.TextTokenizer;
+import io.tuneledger.ml.weights.OnnxBertImporter;
+import io.tuneledger.ml.weights.Tensor;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The model core's benchmark, run by bench/model-core.sh: MiniLM training seconds per step (batch 16 x 128 tokens),
+ * inference sentences per second (batch 32 x 128), peak resident memory of training, and resident memory over a long
+ * inference run (flat means every batch's native memory is freed). Prints one {@code key=value} line per figure.
+ *
+ * <p>Arguments: {@code trainSteps inferenceBatches longRunSentences}.
+ */
+public final class ModelCoreBench {
+
+    private ModelCoreBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int trainSteps = args.length > 0 ? Integer.parseInt(args[0]) : 12;
+        int inferenceBatches = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        int longRun = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
+        BaseModel base = BaseModel.ALL_MINILM_L6_V2;
+        byte[] onnx;
+        try (InputStream in = base.openOnnx()) {
+            onnx = in.readAllBytes();
+        }
+        Map<String, Tensor> encoder = OnnxBertImporter.importEncoder(ByteBuffer.wrap(onnx), base.config(), base.id());
+        onnx = null;
+        Random random = new Random(42);
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
+                InputStream in = base.openTokenizer();
+                TextTokenizer tokenizer = TextTokenizer.load(in, 128)) {
+            // Texts of at least 128 tokens, so every batch is exactly N x 128 as in the reference figures.
+            List<LabelledText> train = new ArrayList<>();
+            for (int i = 0; i < 16 * trainSteps; i++) {
+                train.add(new LabelledText("b" + i, words(random, 200), i % 2));
+            }
+            List<LabelledText> validation = train.subList(0, 16);
+            long[] stepNanos = new long[trainSteps];
+            try (BertClassifierModel model = BertClassifierModel.create(manager, base.config(), 2, encoder, null, 1)) {
+                Path dir = Files.createTempDirectory("bench-checkpoints");
+                TrainingConfig config = TrainingConfig.defaults().withEpochs(1).withCheckpointEverySteps(1_000_000);
+                long[] last = {System.nanoTime()};
+                new FineTuner(config, List.of("a", "b"), dir).train(model, tokenizer, train, validation,
+                        new FineTuner.Listener() {
+                            @Override
+                            public void onStep(FineTuner.Progress p) {
+                                long now = System.nanoTime();
+                                stepNanos[p.step() - 1] = now - last[0];
+                                last[0] = now;
+                            }
+                        });
+                double[] steady = Arrays.stream(stepNanos).skip(2).mapToDouble(n -> n / 1e9).sorted().toArray();
+                System.out.printf("train_seconds_per_step=%.3f%n", steady[steady.length / 2]);
+                System.out.printf("train_peak_rss_mb=%d%n", status("VmHWM") / 1024);
+
+                List<long[]> batch = new ArrayList<>();
+                for (int i = 0; i < 32; i++) {
+                    batch.add(tokenizer.ids(words(random, 200)));
+                }
+                BatchPredictor.probabilities(model, tokenizer, batch, 32, manager);
+                long t0 = System.nanoTime();
+                for (int b = 0; b < inferenceBatches; b++) {
+                    BatchPredictor.probabilities(model, tokenizer, batch, 32, manager);
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                System.out.printf("inference_sentences_per_second=%.1f%n", inferenceBatches * 32 / seconds);
+
+                // Long run: short sentences, resident memory sampled every tenth of the run.
+                List<long[]> shortOnes = new ArrayList<>();
+                for (int i = 0; i < 1000; i++) {
+                    shortOnes.add(tokenizer.ids(words(random, 5 + random.nextInt(20))));
+                }
+                long firstRss = 0;
+                long maxRss = 0;
+                long t1 = System.nanoTime();
+                for (int done = 0; done < longRun; done += shortOnes.size()) {
+                    BatchPredictor.probabilities(model, tokenizer, shortOnes, 64, manager);
+                    long rss = status("VmRSS");
+                    if (done >= longRun / 10 && firstRss == 0) {
+                        firstRss = rss;
+                    }
+                    maxRss = Math.max(maxRss, rss);
+                }
+                double longSeconds = (System.nanoTime() - t1) / 1e9;
+                long endRss = status("VmRSS");
+                System.out.printf("long_run_sentences=%d%n", longRun);
+                System.out.printf("long_run_sentences_per_second=%.1f%n", longRun / longSeconds);
+                System.out.printf("long_run_rss_mb_after_10_percent=%d%n", firstRss / 1024);
+                System.out.printf("long_run_rss_mb_at_end=%d%n", endRss / 1024);
+                System.out.printf("long_run_rss_mb_max=%d%n", maxRss / 1024);
+            }
+        }
+    }
+
+    private static final String[] VOCABULARY = ("the a of to and in that is for on with as was by at from this it be "
+            + "account payment claim invoice meeting report patient policy offer free click money please review "
+            + "urgent schedule project team service customer order contract data access update security").split(" ");
+
+    private static String words(Random random, int n) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            b.append(VOCABULARY[random.nextInt(VOCABULARY.length)]).append(' ');
+        }
+        return b.toString();
+    }
+
+    /** A value in kB from /proc/self/status (VmRSS, VmHWM). */
+    private static long status(String key) throws java.io.IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith(key + ":")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+}
