@@ -44,7 +44,7 @@ class Layer(nn.Module):
 class Model(nn.Module):
     def __init__(self, vocab=30522, h=384, layers=6, labels=2, p=0.1):
         super().__init__()
-        self.word, self.pos, self.type = nn.Embedding(vocab, h), nn.Embedding(512, h), nn.Embedding(2, h)
+        self.word, self.pos, self.types = nn.Embedding(vocab, h), nn.Embedding(512, h), nn.Embedding(2, h)
         self.ln = nn.LayerNorm(h, eps=1e-12)
         self.layers = nn.ModuleList(Layer() for _ in range(layers))
         self.cls = nn.Linear(h, labels)
@@ -52,7 +52,7 @@ class Model(nn.Module):
 
     def forward(self, ids, mask):
         t = ids.shape[1]
-        x = self.word(ids) + self.pos(torch.arange(t)) + self.type(torch.zeros_like(ids))
+        x = self.word(ids) + self.pos(torch.arange(t)) + self.types(torch.zeros_like(ids))
         x = F.dropout(self.ln(x), self.p, self.training)
         add = (mask[:, None, None, :].float() - 1.0) * 1e9
         for layer in self.layers:

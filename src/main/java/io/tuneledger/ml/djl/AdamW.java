@@ -52,22 +52,27 @@ public final class AdamW implements AutoCloseable {
         for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
             String name = e.getKey();
             NDArray p = e.getValue();
+            // In place wherever possible: a temporary the size of the word embeddings costs a fresh allocation and
+            // its page faults on every step. The gradient itself is consumed (it is zeroed after the step anyway).
             NDArray g = gradients.get(name);
             if (gradScale != 1f) {
-                g = g.mul(gradScale);
+                g.muli(gradScale);
             }
             NDArray m = firstMoments.get(name);
             NDArray v = secondMoments.get(name);
             if (weightDecay > 0 && decays(name)) {
                 p.muli(1f - lr * weightDecay);
             }
-            m.muli(BETA1).addi(g.mul(1f - BETA1));
-            v.muli(BETA2).addi(g.square().mul(1f - BETA2));
+            NDArray squared = g.square();
+            squared.attach(scope);
+            v.muli(BETA2).addi(squared.muli(1f - BETA2));
+            m.muli(BETA1).addi(g.muli(1f - BETA1));
             NDArray denominator = v.sqrt();
             denominator.attach(scope);
-            NDArray update = m.div(denominator.div(bc2Sqrt).add(EPSILON));
+            denominator.divi(bc2Sqrt).addi(EPSILON);
+            NDArray update = m.div(denominator);
             update.attach(scope);
-            p.subi(update.mul(stepSize));
+            p.subi(update.muli(stepSize));
         }
     }
 

@@ -194,7 +194,8 @@ public final class FineTuner {
                 g.attach(scope);
                 gradients.put(e.getKey(), g);
                 if (config.gradClip() > 0) {
-                    squares += g.square().sum().getFloat();
+                    double norm = g.norm().getFloat();
+                    squares += norm * norm;
                 }
             }
             float scale = 1f;
