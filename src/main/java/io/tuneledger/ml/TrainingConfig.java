@@ -28,42 +28,102 @@ public record TrainingConfig(TrainMode mode, int epochs, int batchSize, float le
 
     /** The documented defaults. */
     public static TrainingConfig defaults() {
-        return new TrainingConfig(TrainMode.FULL, 3, 16, 5e-5f, 0.01f, 0.1f, 0.1f, 128, 42, 1.0f, 2, 20, false);
+        return builder().build();
     }
 
-    public TrainingConfig withEpochs(int n) {
-        return new TrainingConfig(mode, n, batchSize, learningRate, weightDecay, warmupRatio, dropout, maxLength, seed,
-                gradClip, earlyStoppingPatience, checkpointEverySteps, balancedClassWeights);
+    /** A builder starting from the documented defaults; every option is optional ({@code opt*}). */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public TrainingConfig withBatchSize(int n) {
-        return new TrainingConfig(mode, epochs, n, learningRate, weightDecay, warmupRatio, dropout, maxLength, seed,
-                gradClip, earlyStoppingPatience, checkpointEverySteps, balancedClassWeights);
-    }
+    /** Builds a {@link TrainingConfig}; unset options keep their documented defaults. */
+    public static final class Builder {
+        private TrainMode mode = TrainMode.FULL;
+        private int epochs = 3;
+        private int batchSize = 16;
+        private float learningRate = 5e-5f;
+        private float weightDecay = 0.01f;
+        private float warmupRatio = 0.1f;
+        private float dropout = 0.1f;
+        private int maxLength = 128;
+        private long seed = 42;
+        private float gradClip = 1.0f;
+        private int earlyStoppingPatience = 2;
+        private int checkpointEverySteps = 20;
+        private boolean balancedClassWeights;
 
-    public TrainingConfig withLearningRate(float lr) {
-        return new TrainingConfig(mode, epochs, batchSize, lr, weightDecay, warmupRatio, dropout, maxLength, seed,
-                gradClip, earlyStoppingPatience, checkpointEverySteps, balancedClassWeights);
-    }
+        private Builder() {
+        }
 
-    public TrainingConfig withMode(TrainMode m) {
-        return new TrainingConfig(m, epochs, batchSize, learningRate, weightDecay, warmupRatio, dropout, maxLength,
-                seed, gradClip, earlyStoppingPatience, checkpointEverySteps, balancedClassWeights);
-    }
+        public Builder optMode(TrainMode value) {
+            mode = value;
+            return this;
+        }
 
-    public TrainingConfig withMaxLength(int n) {
-        return new TrainingConfig(mode, epochs, batchSize, learningRate, weightDecay, warmupRatio, dropout, n, seed,
-                gradClip, earlyStoppingPatience, checkpointEverySteps, balancedClassWeights);
-    }
+        public Builder optEpochs(int value) {
+            epochs = value;
+            return this;
+        }
 
-    public TrainingConfig withCheckpointEverySteps(int n) {
-        return new TrainingConfig(mode, epochs, batchSize, learningRate, weightDecay, warmupRatio, dropout, maxLength,
-                seed, gradClip, earlyStoppingPatience, n, balancedClassWeights);
-    }
+        public Builder optBatchSize(int value) {
+            batchSize = value;
+            return this;
+        }
 
-    public TrainingConfig withBalancedClassWeights(boolean b) {
-        return new TrainingConfig(mode, epochs, batchSize, learningRate, weightDecay, warmupRatio, dropout, maxLength,
-                seed, gradClip, earlyStoppingPatience, checkpointEverySteps, b);
+        public Builder optLearningRate(float value) {
+            learningRate = value;
+            return this;
+        }
+
+        public Builder optWeightDecay(float value) {
+            weightDecay = value;
+            return this;
+        }
+
+        public Builder optWarmupRatio(float value) {
+            warmupRatio = value;
+            return this;
+        }
+
+        public Builder optDropout(float value) {
+            dropout = value;
+            return this;
+        }
+
+        public Builder optMaxLength(int value) {
+            maxLength = value;
+            return this;
+        }
+
+        public Builder optSeed(long value) {
+            seed = value;
+            return this;
+        }
+
+        public Builder optGradClip(float value) {
+            gradClip = value;
+            return this;
+        }
+
+        public Builder optEarlyStoppingPatience(int value) {
+            earlyStoppingPatience = value;
+            return this;
+        }
+
+        public Builder optCheckpointEverySteps(int value) {
+            checkpointEverySteps = value;
+            return this;
+        }
+
+        public Builder optBalancedClassWeights(boolean value) {
+            balancedClassWeights = value;
+            return this;
+        }
+
+        public TrainingConfig build() {
+            return new TrainingConfig(mode, epochs, batchSize, learningRate, weightDecay, warmupRatio, dropout,
+                    maxLength, seed, gradClip, earlyStoppingPatience, checkpointEverySteps, balancedClassWeights);
+        }
     }
 
     private static void require(boolean ok, String message) {

@@ -26,7 +26,8 @@ import java.util.Random;
  * inference sentences per second (batch 32 x 128), peak resident memory of training, and resident memory over a long
  * inference run (flat means every batch's native memory is freed). Prints one {@code key=value} line per figure.
  *
- * <p>Arguments: {@code trainSteps inferenceBatches longRunSentences}.
+ * <p>Arguments: {@code speed trainSteps inferenceBatches} (training and inference speed, peak memory of training) or
+ * {@code memory sentences} (resident memory over a long inference run).
  */
 public final class ModelCoreBench {
 
@@ -34,9 +35,10 @@ public final class ModelCoreBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int trainSteps = args.length > 0 ? Integer.parseInt(args[0]) : 12;
-        int inferenceBatches = args.length > 1 ? Integer.parseInt(args[1]) : 8;
-        int longRun = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
+        boolean speed = args.length == 0 || args[0].equals("speed");
+        int trainSteps = speed && args.length > 1 ? Integer.parseInt(args[1]) : 12;
+        int inferenceBatches = speed && args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        int longRun = !speed && args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         BaseModel base = BaseModel.ALL_MINILM_L6_V2;
         byte[] onnx;
         try (InputStream in = base.openOnnx()) {
@@ -49,6 +51,13 @@ public final class ModelCoreBench {
                 InputStream in = base.openTokenizer();
                 TextTokenizer tokenizer = TextTokenizer.load(in, 128)) {
             // Texts of at least 128 tokens, so every batch is exactly N x 128 as in the reference figures.
+            if (!speed) {
+                try (BertClassifierModel model = BertClassifierModel.create(manager, base.config(), 2, encoder, null,
+                        1)) {
+                    longRun(model, tokenizer, manager, random, longRun);
+                }
+                return;
+            }
             List<LabelledText> train = new ArrayList<>();
             for (int i = 0; i < 16 * trainSteps; i++) {
                 train.add(new LabelledText("b" + i, words(random, 200), i % 2));
@@ -57,7 +66,8 @@ public final class ModelCoreBench {
             long[] stepNanos = new long[trainSteps];
             try (BertClassifierModel model = BertClassifierModel.create(manager, base.config(), 2, encoder, null, 1)) {
                 Path dir = Files.createTempDirectory("bench-checkpoints");
-                TrainingConfig config = TrainingConfig.defaults().withEpochs(1).withCheckpointEverySteps(1_000_000);
+                TrainingConfig config = TrainingConfig.builder().optEpochs(1).optCheckpointEverySteps(1_000_000)
+                        .build();
                 long[] last = {System.nanoTime()};
                 new FineTuner(config, List.of("a", "b"), dir).train(model, tokenizer, train, validation,
                         new FineTuner.Listener() {
@@ -84,31 +94,38 @@ public final class ModelCoreBench {
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 System.out.printf("inference_sentences_per_second=%.1f%n", inferenceBatches * 32 / seconds);
 
-                // Long run: short sentences, resident memory sampled every tenth of the run.
-                List<long[]> shortOnes = new ArrayList<>();
-                for (int i = 0; i < 1000; i++) {
-                    shortOnes.add(tokenizer.ids(words(random, 5 + random.nextInt(20))));
-                }
-                long firstRss = 0;
-                long maxRss = 0;
-                long t1 = System.nanoTime();
-                for (int done = 0; done < longRun; done += shortOnes.size()) {
-                    BatchPredictor.probabilities(model, tokenizer, shortOnes, 64, manager);
-                    long rss = status("VmRSS");
-                    if (done >= longRun / 10 && firstRss == 0) {
-                        firstRss = rss;
-                    }
-                    maxRss = Math.max(maxRss, rss);
-                }
-                double longSeconds = (System.nanoTime() - t1) / 1e9;
-                long endRss = status("VmRSS");
-                System.out.printf("long_run_sentences=%d%n", longRun);
-                System.out.printf("long_run_sentences_per_second=%.1f%n", longRun / longSeconds);
-                System.out.printf("long_run_rss_mb_after_10_percent=%d%n", firstRss / 1024);
-                System.out.printf("long_run_rss_mb_at_end=%d%n", endRss / 1024);
-                System.out.printf("long_run_rss_mb_max=%d%n", maxRss / 1024);
             }
         }
+    }
+
+    /** Short sentences through batched inference; resident memory sampled after every 1,000. */
+    private static void longRun(BertClassifierModel model, TextTokenizer tokenizer, NDManager manager, Random random,
+            int sentences) throws java.io.IOException {
+        List<long[]> shortOnes = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            shortOnes.add(tokenizer.ids(words(random, 5 + random.nextInt(20))));
+        }
+        long firstRss = 0;
+        long maxRss = 0;
+        long t1 = System.nanoTime();
+        for (int done = 0; done < sentences; done += shortOnes.size()) {
+            BatchPredictor.probabilities(model, tokenizer, shortOnes, 64, manager);
+            long rss = status("VmRSS");
+            if (done >= sentences / 10 && firstRss == 0) {
+                firstRss = rss;
+            }
+            maxRss = Math.max(maxRss, rss);
+            if (done % (sentences / 10) == 0) {
+                System.err.printf("after %d: rss %d MB, java heap committed %d MB%n", done, rss / 1024,
+                        Runtime.getRuntime().totalMemory() >> 20);
+            }
+        }
+        double seconds = (System.nanoTime() - t1) / 1e9;
+        System.out.printf("long_run_sentences=%d%n", sentences);
+        System.out.printf("long_run_sentences_per_second=%.1f%n", sentences / seconds);
+        System.out.printf("long_run_rss_mb_after_10_percent=%d%n", firstRss / 1024);
+        System.out.printf("long_run_rss_mb_at_end=%d%n", status("VmRSS") / 1024);
+        System.out.printf("long_run_rss_mb_max=%d%n", maxRss / 1024);
     }
 
     private static final String[] VOCABULARY = ("the a of to and in that is for on with as was by at from this it be "

@@ -16,6 +16,15 @@ public record Tensor(String name, long[] shape, float[] data) {
         }
     }
 
+    /** A tensor of zeros. */
+    public static Tensor zeros(String name, long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return new Tensor(name, shape, new float[Math.toIntExact(n)]);
+    }
+
     /** The 2-D transpose: [rows, cols] becomes [cols, rows]. */
     public Tensor transpose2d(String newName) {
         if (shape.length != 2) {

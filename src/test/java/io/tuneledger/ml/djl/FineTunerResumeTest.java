@@ -76,9 +76,13 @@ class FineTunerResumeTest {
         return weights;
     }
 
+    private static TrainingConfig.Builder configBuilder() {
+        return TrainingConfig.builder().optEpochs(3).optBatchSize(8).optLearningRate(1e-3f).optMaxLength(24)
+                .optCheckpointEverySteps(4);
+    }
+
     private static TrainingConfig config() {
-        return TrainingConfig.defaults().withEpochs(3).withBatchSize(8).withLearningRate(1e-3f).withMaxLength(24)
-                .withCheckpointEverySteps(4);
+        return configBuilder().build();
     }
 
     private record Run(Map<String, Tensor> weights, FineTuner.Result result) {
@@ -126,7 +130,7 @@ class FineTunerResumeTest {
     void trainingStopsAfterPatienceEpochsWithoutImprovementAndKeepsTheBestEpoch() throws Exception {
         // A learning rate far below float32 resolution leaves the weights unchanged, so validation never improves
         // after the first epoch: with patience 2 the run must stop after epoch 3 of 5.
-        TrainingConfig frozen = config().withEpochs(5).withLearningRate(1e-30f);
+        TrainingConfig frozen = configBuilder().optEpochs(5).optLearningRate(1e-30f).build();
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
                 InputStream in = BaseModel.ALL_MINILM_L6_V2.openTokenizer();
                 TextTokenizer tokenizer = TextTokenizer.load(in, 24);
@@ -161,7 +165,7 @@ class FineTunerResumeTest {
                 TextTokenizer tokenizer = TextTokenizer.load(in, 24);
                 BertClassifierModel model = BertClassifierModel.create(manager, TINY, 2, initial, null, 5)) {
             Map<String, Tensor> before = model.toTensors();
-            new FineTuner(config().withMode(TrainingConfig.TrainMode.HEAD), LABELS, dir.resolve("head"))
+            new FineTuner(configBuilder().optMode(TrainingConfig.TrainMode.HEAD).build(), LABELS, dir.resolve("head"))
                     .train(model, tokenizer, train, validation, new FineTuner.Listener() { });
             Map<String, Tensor> after = model.toTensors();
             for (String name : before.keySet()) {

@@ -63,7 +63,7 @@ class MiniLmFineTuneTest {
             tokenizerJson = in.readAllBytes();
         }
         Map<String, Tensor> encoder = OnnxBertImporter.importEncoder(ByteBuffer.wrap(onnx), base.config(), base.id());
-        TrainingConfig config = TrainingConfig.defaults().withEpochs(1).withLearningRate(1e-4f);
+        TrainingConfig config = TrainingConfig.builder().optEpochs(1).optLearningRate(1e-4f).build();
         Path artifact = dir.resolve("model");
         float[][] predicted;
         List<long[]> testIds;

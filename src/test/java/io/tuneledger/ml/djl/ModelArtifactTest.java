@@ -30,13 +30,7 @@ class ModelArtifactTest {
 
     private static Map<String, Tensor> encoder(String prefix) {
         Map<String, Tensor> m = new LinkedHashMap<>();
-        BertWeights.encoderShapes(TINY).forEach((n, s) -> {
-            long size = 1;
-            for (long d : s) {
-                size *= d;
-            }
-            m.put(prefix + n, new Tensor(prefix + n, s, new float[(int) size]));
-        });
+        BertWeights.encoderShapes(TINY).forEach((n, s) -> m.put(prefix + n, Tensor.zeros(prefix + n, s)));
         return m;
     }
 

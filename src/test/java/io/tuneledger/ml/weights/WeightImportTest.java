@@ -19,13 +19,7 @@ class WeightImportTest {
 
     private static Map<String, Tensor> complete(EncoderConfig c) {
         Map<String, Tensor> m = new LinkedHashMap<>();
-        BertWeights.encoderShapes(c).forEach((n, s) -> {
-            long size = 1;
-            for (long d : s) {
-                size *= d;
-            }
-            m.put(n, new Tensor(n, s, new float[(int) size]));
-        });
+        BertWeights.encoderShapes(c).forEach((n, s) -> m.put(n, Tensor.zeros(n, s)));
         return m;
     }
 
