@@ -4,12 +4,12 @@
 # training and of a long inference run. Writes bench/results-model-core.md. Run it on an idle machine: two heavy
 # processes at once slow each other down several times.
 #
-#   bench/model-core.sh                 # defaults: 12 training steps, 8 inference batches, 100,000 sentences
+#   bench/model-core.sh                 # defaults: 12 training steps, 12 inference batches, 100,000 sentences
 #   STEPS=20 LONG=20000 bench/model-core.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STEPS="${STEPS:-12}"
-BATCHES="${BATCHES:-8}"
+BATCHES="${BATCHES:-12}"
 LONG="${LONG:-100000}"
 OUT=bench/results-model-core.md
 
@@ -51,7 +51,7 @@ flags=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|avx512f|
   echo "Run $(date -u +%Y-%m-%dT%H:%MZ) by bench/model-core.sh on $(nproc) cores ($cpu; $flags)."
   echo "Baseline: plain PyTorch $(val "$baseline" torch_version) (Debian, OpenBLAS) in the same run, same shapes;"
   echo "two rounds alternating baseline and Tuneledger, the best of each shown. Training: median step after two"
-  echo "warm-up steps of $STEPS; inference: $BATCHES batches after one warm-up batch."
+  echo "warm-up steps of $STEPS; inference: $BATCHES batches after one warm-up batch, measured before training."
   echo
   echo "| figure | plain PyTorch | Tuneledger (DJL) | ratio |"
   echo "|---|---|---|---|"
