@@ -1,15 +1,12 @@
 package io.tuneledger.ml.djl;
 
 import ai.djl.engine.Engine;
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.tuneledger.ml.BaseModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
  * A self-check of the ML stack as it will be used: the PyTorch engine loads (offline, natives from the jar), a base
@@ -28,14 +25,15 @@ public final class EngineDiagnostics {
             NDArray x = manager.create(new float[] {1f, 2f, 3f, 4f}, new ai.djl.ndarray.types.Shape(2, 2));
             result = x.matMul(x).sum().getFloat();
         }
-        Encoding encoding;
-        try (InputStream in = model.openTokenizer();
-                HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(in, Map.of())) {
-            encoding = tokenizer.encode(sentence);
+        String[] tokens;
+        long[] ids;
+        try (InputStream in = model.openTokenizer(); TextTokenizer tokenizer = TextTokenizer.load(in, 512)) {
+            tokens = tokenizer.tokens(sentence);
+            ids = tokenizer.ids(sentence);
         }
         return new EngineReport(engine.getEngineName(), engine.getVersion(), Engine.getDjlVersion(),
                 Boolean.getBoolean("ai.djl.offline"), String.valueOf(Engine.class.getClassLoader()), model.id(),
-                sentence, Arrays.asList(encoding.getTokens()), encoding.getIds(), "sum([[1,2],[3,4]] @ [[1,2],[3,4]])",
+                sentence, Arrays.asList(tokens), ids, "sum([[1,2],[3,4]] @ [[1,2],[3,4]])",
                 result);
     }
 }

@@ -3,6 +3,7 @@ package io.tuneledger.ml.djl;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.tuneledger.ml.ClassificationMetrics;
 import io.tuneledger.ml.LabelledText;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
@@ -168,7 +170,7 @@ public final class FineTuner {
 
     /** One optimisation step; returns the batch loss. */
     private float step(Engine engine, NDManager manager, BertClassifierModel model, AdamW optimizer,
-            Map<String, NDArray> trainable, io.tuneledger.ml.djl.TokenBatch batch, int[] y, float[] classWeights,
+            Map<String, NDArray> trainable, TokenBatch batch, int[] y, float[] classWeights,
             float lr, int step) {
         engine.setRandomSeed(stepSeed(step));
         try (NDManager scope = manager.newSubManager()) {
@@ -181,7 +183,7 @@ public final class FineTuner {
             NDArray lossArray;
             try (GradientCollector collector = engine.newGradientCollector()) {
                 NDArray logits = model.logits(scope, batch, true, config.dropout());
-                NDArray picked = logits.logSoftmax(1).mul(scope.create(oneHot, new ai.djl.ndarray.types.Shape(
+                NDArray picked = logits.logSoftmax(1).mul(scope.create(oneHot, new Shape(
                         y.length, labels.size()))).sum(new int[] {1});
                 NDArray w = scope.create(weights);
                 lossArray = picked.mul(w).sum().div(w.sum()).neg();
@@ -322,7 +324,7 @@ public final class FineTuner {
         return true;
     }
 
-    private static <T> List<T> parseList(String text, java.util.function.Function<String, T> parse) {
+    private static <T> List<T> parseList(String text, Function<String, T> parse) {
         List<T> out = new ArrayList<>();
         if (text != null && !text.isEmpty()) {
             for (String s : text.split(",")) {

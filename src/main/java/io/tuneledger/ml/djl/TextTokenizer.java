@@ -1,6 +1,5 @@
 package io.tuneledger.ml.djl;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,27 +63,9 @@ public final class TextTokenizer implements AutoCloseable {
         return new TokenBatch(ids, mask, new long[ids.length][longest]);
     }
 
-    /** Encodes texts into one batch padded to the longest sequence. */
+    /** Encodes texts into one batch padded to the longest sequence (single sentences: token types all 0). */
     public TokenBatch batch(List<String> texts) {
-        Encoding[] encodings = new Encoding[texts.size()];
-        int longest = 0;
-        for (int i = 0; i < encodings.length; i++) {
-            encodings[i] = tokenizer.encode(texts.get(i));
-            longest = Math.max(longest, encodings[i].getIds().length);
-        }
-        long[][] ids = new long[encodings.length][longest];
-        long[][] mask = new long[encodings.length][longest];
-        long[][] types = new long[encodings.length][longest];
-        for (int i = 0; i < encodings.length; i++) {
-            long[] e = encodings[i].getIds();
-            long[] t = encodings[i].getTypeIds();
-            for (int j = 0; j < longest; j++) {
-                ids[i][j] = j < e.length ? e[j] : padId;
-                mask[i][j] = j < e.length ? 1 : 0;
-                types[i][j] = j < e.length ? t[j] : 0;
-            }
-        }
-        return new TokenBatch(ids, mask, types);
+        return pad(texts.stream().map(this::ids).toList());
     }
 
     @Override
