@@ -1,6 +1,7 @@
 package io.tuneledger.batch;
 
 import io.tuneledger.data.DataStore;
+import io.tuneledger.data.DatasetAssembler;
 import io.tuneledger.data.IngestOutcome;
 import io.tuneledger.data.IngestOutcomes;
 import io.tuneledger.data.JsonlAppender;
@@ -24,9 +25,9 @@ import java.util.List;
 public class StagingRecordWriter extends AbstractItemWriter {
 
     /** File of accepted records in the staging directory. */
-    public static final String ACCEPTED = "accepted.jsonl";
+    public static final String ACCEPTED = DatasetAssembler.ACCEPTED;
     /** File of quarantined lines in the staging directory. */
-    public static final String QUARANTINE = "quarantine.jsonl";
+    public static final String QUARANTINE = DatasetAssembler.QUARANTINE;
 
     @Inject
     JobContext jobContext;
@@ -54,7 +55,7 @@ public class StagingRecordWriter extends AbstractItemWriter {
         long a = position.accepted();
         long q = position.quarantined();
         for (Object item : items) {
-            if (item instanceof IngestOutcome.Accepted ok) {
+            if (item instanceof IngestOutcome.Prepared ok) {
                 accepted.append(IngestOutcomes.toJson(ok.record()));
                 a++;
             } else if (item instanceof IngestOutcome.Quarantined bad) {

@@ -37,7 +37,7 @@ public final class JsonlRecordParser {
             json = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(line.bytes()))
+                    .decode(withoutBom(line.bytes()))
                     .toString();
         } catch (CharacterCodingException e) {
             return new IngestOutcome.Quarantined(n, null, QuarantineReason.INVALID_ENCODING, "not valid UTF-8");
@@ -52,24 +52,10 @@ public final class JsonlRecordParser {
             object = value.asJsonObject();
         } catch (JsonException | IllegalStateException e) {
             return new IngestOutcome.Quarantined(n, null, QuarantineReason.MALFORMED_LINE,
-                    "not valid JSON: " + firstLine(e.getMessage()));
+                    "not valid JSON: " + firstLine(e.getMessage())).withExcerptOf(json);
         }
-        String id = scalar(object, fields.idField());
-        if (id == null || id.isBlank()) {
-            return new IngestOutcome.Quarantined(n, null, QuarantineReason.MISSING_ID,
-                    "field '" + fields.idField() + "' is missing or blank");
-        }
-        String text = scalar(object, fields.textField());
-        if (text == null || text.isBlank()) {
-            return new IngestOutcome.Quarantined(n, id, QuarantineReason.EMPTY_TEXT,
-                    "field '" + fields.textField() + "' is missing or blank");
-        }
-        String label = scalar(object, fields.labelField());
-        if (label == null || label.isBlank()) {
-            return new IngestOutcome.Quarantined(n, id, QuarantineReason.MISSING_LABEL,
-                    "field '" + fields.labelField() + "' is missing or blank");
-        }
-        return new IngestOutcome.Accepted(new SourceRecord(id, text, label.strip(), n));
+        JsonObject record = object;
+        return RecordFields.toOutcome(n, fields, name -> scalar(record, name));
     }
 
     /** A string or number field as text; {@code null} when absent, null or of another type. */
@@ -82,6 +68,12 @@ public final class JsonlRecordParser {
             return num.toString();
         }
         return null;
+    }
+
+    /** A UTF-8 byte order mark at the start of a line (a file's first line, or concatenated files) is not data. */
+    private static ByteBuffer withoutBom(byte[] b) {
+        boolean bom = b.length >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF;
+        return bom ? ByteBuffer.wrap(b, 3, b.length - 3) : ByteBuffer.wrap(b);
     }
 
     private static String firstLine(String message) {

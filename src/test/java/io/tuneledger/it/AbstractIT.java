@@ -53,6 +53,36 @@ public abstract class AbstractIT {
         return send(HttpRequest.newBuilder(URI.create(BASE_URL + path)).GET());
     }
 
+    /** GETs a JSON Lines resource and parses its lines; asserts a 200. */
+    protected static List<JsonObject> getLines(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(BASE_URL + path))
+                .header("Accept", "application/x-ndjson").timeout(Duration.ofSeconds(120)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), () -> path + ": " + response.body());
+        return response.body().lines().filter(l -> !l.isBlank()).map(l -> {
+            try (JsonReader r = Json.createReader(new StringReader(l))) {
+                return r.readObject();
+            }
+        }).toList();
+    }
+
+    /** The manifest of a dataset version ({@code latest} for the newest); asserts a 200. */
+    protected static JsonObject manifest(String dataset, String version) throws IOException, InterruptedException {
+        Reply reply = get("/api/datasets/" + dataset + "/versions/" + version);
+        assertEquals(200, reply.status(), reply::text);
+        return reply.object();
+    }
+
+    /** Every record of the train, validation and test splits of a version. */
+    protected static List<JsonObject> datasetRecords(String dataset, String version)
+            throws IOException, InterruptedException {
+        List<JsonObject> all = new java.util.ArrayList<>();
+        for (String split : List.of("train", "validation", "test")) {
+            all.addAll(getLines("/api/datasets/" + dataset + "/versions/" + version + "/records?split=" + split));
+        }
+        return all;
+    }
+
     protected static Reply post(String path, JsonObject body) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(BASE_URL + path))
                 .header("Content-Type", "application/json")

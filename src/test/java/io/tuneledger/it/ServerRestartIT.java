@@ -6,14 +6,8 @@ import jakarta.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.jboss.arquillian.container.test.api.ContainerController;
-import org.jboss.arquillian.container.test.api.Deployer;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.container.test.api.TargetsContainer;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -24,27 +18,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class ServerRestartIT extends AbstractIT {
-
-    private static final String CONTAINER = "wildfly-manual";
-    private static final String APP = "app";
-
-    @ArquillianResource
-    ContainerController controller;
-
-    @ArquillianResource
-    Deployer deployer;
-
-    @Deployment(name = APP, managed = false, testable = false)
-    @TargetsContainer(CONTAINER)
-    static WebArchive deployment() {
-        return TestDeployments.application();
-    }
+class ServerRestartIT extends ManualServerIT {
 
     @Test
     void failedExecutionIsRestartedFromItsCheckpointAfterServerStopAndStart() throws Exception {
-        controller.start(CONTAINER);
-        deployer.deploy(APP);
+        startServer();
         try {
             JsonObject launched = startJob(FaultInjectionJob.NAME,
                     Map.of("dataset.name", "server-restart-it", "input.path", SAMPLE, "fail.at.item", "175"));
@@ -53,8 +31,7 @@ class ServerRestartIT extends AbstractIT {
             assertEquals("FAILED", failed.getString("batchStatus"), failed::toString);
             assertEquals(150, metric(step(failed, "ingest"), "writeCount"));
 
-            controller.stop(CONTAINER);
-            controller.start(CONTAINER);
+            restartServer();
 
             JsonObject afterRestart = get("/api/executions/" + first).object();
             assertEquals("FAILED", afterRestart.getString("batchStatus"), "the execution survived in the repository");
@@ -71,8 +48,7 @@ class ServerRestartIT extends AbstractIT {
             assertEquals(sampleIds(), readJsonl(accepted).stream().map(o -> o.getString("id")).toList(),
                     "each record exactly once, in input order");
         } finally {
-            deployer.undeploy(APP);
-            controller.stop(CONTAINER);
+            stopServer();
         }
     }
 }

@@ -4,7 +4,7 @@ import java.io.File;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
-/** The archive the integration tests deploy: the WAR that `mvn package` built, plus the test-only fault job. */
+/** The archive the integration tests deploy: the WAR that `mvn package` built, plus the test-only fault job and table fixture. */
 final class TestDeployments {
 
     private TestDeployments() {
@@ -16,7 +16,7 @@ final class TestDeployments {
             throw new IllegalStateException(war + " is missing: integration tests run after `mvn package`");
         }
         return ShrinkWrap.createFromZipFile(WebArchive.class, war)
-                .addClasses(FaultInjectingWriter.class, FaultInjectionJob.class)
+                .addClasses(FaultInjectingWriter.class, FaultInjectionJob.class, TicketTableFixture.class)
                 .addAsResource("fault-jobs/ingest-fault-test.xml", "META-INF/batch-jobs/ingest-fault-test.xml");
     }
 }

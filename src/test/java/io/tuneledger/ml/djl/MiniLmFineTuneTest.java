@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import io.tuneledger.data.EmailText;
+import io.tuneledger.data.CleaningRule;
+import io.tuneledger.data.TextCleaner;
 import io.tuneledger.ml.BaseModel;
 import io.tuneledger.ml.ClassificationMetrics;
 import io.tuneledger.ml.LabelledText;
@@ -35,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MiniLmFineTuneTest {
 
+    static final TextCleaner CLEANER = new TextCleaner(CleaningRule.parse(CleaningRule.defaultValue()));
+
     static final List<String> LABELS = List.of("ham", "spam");
 
     @TempDir
@@ -46,7 +49,7 @@ class MiniLmFineTuneTest {
                 .map(line -> {
                     try (JsonReader r = Json.createReader(new StringReader(line))) {
                         JsonObject o = r.readObject();
-                        return new LabelledText(o.getString("id"), EmailText.subjectAndBody(o.getString("text")),
+                        return new LabelledText(o.getString("id"), CLEANER.clean(o.getString("text")),
                                 LABELS.indexOf(o.getString("label")));
                     }
                 }).toList();

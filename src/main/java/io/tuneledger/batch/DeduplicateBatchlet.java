@@ -1,0 +1,55 @@
+package io.tuneledger.batch;
+
+import io.tuneledger.data.DatasetAssembler;
+import io.tuneledger.data.Deduplicator;
+import io.tuneledger.data.JsonlFiles;
+import jakarta.batch.api.BatchProperty;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Decides for every accepted record whether it is kept, a duplicate or a label conflict ({@link Deduplicator}) and
+ * writes the decisions to the staging directory, all or nothing. Re-running it gives the same file, so a restart
+ * after a crash simply runs it again.
+ */
+@Named
+@Dependent
+public class DeduplicateBatchlet extends StagingBatchlet {
+
+    @Inject
+    @BatchProperty(name = "dedupe")
+    String mode;
+
+    @Inject
+    @BatchProperty(name = "dedupe.threshold")
+    String threshold;
+
+
+    @Override
+    public String process() throws Exception {
+        Path staging = staging();
+        Deduplicator dedupe = new Deduplicator(Deduplicator.Mode.valueOf(mode.toUpperCase(Locale.ROOT)),
+                Double.parseDouble(threshold));
+        JsonlFiles.forEach(staging.resolve(DatasetAssembler.ACCEPTED), r -> dedupe.add(
+                r.getJsonNumber("line").longValue(), r.getString("id"), r.getString("label"), r.getString("text")));
+        List<Deduplicator.Decision> decisions = dedupe.decide();
+        long duplicates = 0;
+        long conflicts = 0;
+        try (JsonlFiles.AtomicWriter out = new JsonlFiles.AtomicWriter(staging.resolve(DatasetAssembler.DECISIONS))) {
+            for (Deduplicator.Decision d : decisions) {
+                out.write(d.toJson());
+                duplicates += d.status() == Deduplicator.Status.DUPLICATE ? 1 : 0;
+                conflicts += d.status() == Deduplicator.Status.CONFLICT ? 1 : 0;
+            }
+            out.commit();
+        }
+        StepProgress.count(stepContext, "records", decisions.size());
+        StepProgress.count(stepContext, "duplicates", duplicates);
+        StepProgress.count(stepContext, "conflicts", conflicts);
+        return "COMPLETED";
+    }
+}

@@ -1,0 +1,134 @@
+package io.tuneledger.batch;
+
+import io.tuneledger.data.CsvFileSource;
+import io.tuneledger.data.DataStore;
+import io.tuneledger.data.DatasetAssembler;
+import io.tuneledger.data.FieldMapping;
+import io.tuneledger.data.IngestOutcome;
+import io.tuneledger.data.JdbcRecordSource;
+import io.tuneledger.data.JdbcTableSource;
+import io.tuneledger.data.JsonlRecordSource;
+import io.tuneledger.data.RecordSource;
+import io.tuneledger.data.SourcePosition;
+import jakarta.batch.api.BatchProperty;
+import jakarta.batch.runtime.context.JobContext;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import jakarta.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import javax.naming.InitialContext;
+import javax.sql.DataSource;
+
+/**
+ * Reads the input of prepare-dataset (JSONL, CSV or a database table) as parsed records or quarantined lines.
+ * Checkpoint: the {@link SourcePosition}, so a restart seeks straight to the first uncommitted record. At the end of
+ * the input it leaves the number of records read in the staging directory, for the reconciliation.
+ */
+@Named
+@Dependent
+public class IngestRecordReader extends CheckpointedItemReader<IngestOutcome, SourcePosition> {
+
+    @Inject
+    @BatchProperty(name = "input.format")
+    String format;
+
+    @Inject
+    @BatchProperty(name = "input.path")
+    String inputPath;
+
+    @Inject
+    @BatchProperty(name = "input.datasource")
+    String datasource;
+
+    @Inject
+    @BatchProperty(name = "input.table")
+    String table;
+
+    @Inject
+    @BatchProperty(name = "id.field")
+    String idField;
+
+    @Inject
+    @BatchProperty(name = "text.field")
+    String textField;
+
+    @Inject
+    @BatchProperty(name = "label.field")
+    String labelField;
+
+    @Inject
+    @BatchProperty(name = "max.record.bytes")
+    String maxRecordBytes;
+
+    @Inject
+    JobContext jobContext;
+
+    @Inject
+    DataStore store;
+
+    private RecordSource source;
+    private boolean jdbc;
+
+    public IngestRecordReader() {
+        super(SourcePosition.class);
+    }
+
+    @Override
+    protected void openAt(SourcePosition position) throws Exception {
+        FieldMapping fields = new FieldMapping(idField, textField, labelField);
+        int max = Integer.parseInt(maxRecordBytes);
+        jdbc = "jdbc".equals(format);
+        if (jdbc) {
+            DataSource ds = (DataSource) new InitialContext().lookup(datasource);
+            source = new JdbcRecordSource(JdbcTableSource.open(ds, table, fields, 500), position);
+            return;
+        }
+        Path file = store.resolveInput(inputPath);
+        source = "csv".equals(format)
+                ? CsvFileSource.open(file, fields, position, max)
+                : JsonlRecordSource.open(file, fields, position, max);
+    }
+
+    @Override
+    protected IngestOutcome readNext() throws Exception {
+        IngestOutcome next = source.next();
+        if (next == null) {
+            writeSummary();
+        }
+        return next;
+    }
+
+    @Override
+    protected SourcePosition position() {
+        return source.position();
+    }
+
+    @Override
+    protected StepProgress.Progress progress() {
+        long[] p = source.progress();
+        StepProgress.count(stepContext, "read", source.position().records());
+        return new StepProgress.Progress(p[0], p[1], jdbc ? 1 : 0);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (source != null) {
+            source.close();
+        }
+    }
+
+    /** Idempotent: a restart that reaches the end again writes the same numbers. */
+    private void writeSummary() throws Exception {
+        Path dir = store.stagingDir(jobContext.getInstanceId());
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(DatasetAssembler.INGEST_SUMMARY + ".tmp");
+        String json = Json.createObjectBuilder().add("read", source.position().records()).build().toString();
+        Files.writeString(tmp, json, StandardCharsets.UTF_8);
+        Files.move(tmp, dir.resolve(DatasetAssembler.INGEST_SUMMARY), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,59 @@
+package io.tuneledger.batch;
+
+import io.tuneledger.data.DatasetAssembler;
+import io.tuneledger.data.Deduplicator;
+import io.tuneledger.data.JsonlFiles;
+import io.tuneledger.data.StratifiedSplitter;
+import jakarta.batch.api.BatchProperty;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import jakarta.json.Json;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Assigns every kept record to train, validation or test ({@link StratifiedSplitter}, groups of near duplicates kept
+ * together) and writes the assignments to the staging directory, all or nothing. Deterministic: safe to re-run.
+ */
+@Named
+@Dependent
+public class SplitBatchlet extends StagingBatchlet {
+
+    @Inject
+    @BatchProperty(name = "split")
+    String split;
+
+    @Inject
+    @BatchProperty(name = "split.seed")
+    String seed;
+
+
+    @Override
+    public String process() throws Exception {
+        Path staging = staging();
+        List<StratifiedSplitter.Member> members = new ArrayList<>();
+        JsonlFiles.forEach(staging.resolve(DatasetAssembler.DECISIONS), d -> {
+            if (d.getString("status").equals(Deduplicator.Status.KEPT.name())) {
+                members.add(new StratifiedSplitter.Member(d.getJsonNumber("line").longValue(), d.getString("id"),
+                        d.getString("label"), d.getJsonNumber("group").longValue()));
+            }
+        });
+        Map<Long, StratifiedSplitter.Split> assigned = new StratifiedSplitter(StratifiedSplitter.parseRatios(split),
+                Long.parseLong(seed)).assign(members);
+        Map<StratifiedSplitter.Split, Long> counts = new EnumMap<>(StratifiedSplitter.Split.class);
+        try (JsonlFiles.AtomicWriter out = new JsonlFiles.AtomicWriter(staging.resolve(DatasetAssembler.ASSIGNMENTS))) {
+            for (Map.Entry<Long, StratifiedSplitter.Split> e : assigned.entrySet()) {
+                out.write(Json.createObjectBuilder().add("line", e.getKey())
+                        .add("split", e.getValue().parameterName()).build());
+                counts.merge(e.getValue(), 1L, Long::sum);
+            }
+            out.commit();
+        }
+        counts.forEach((s, n) -> StepProgress.count(stepContext, s.parameterName(), n));
+        return "COMPLETED";
+    }
+}

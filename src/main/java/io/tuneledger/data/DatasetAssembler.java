@@ -1,0 +1,252 @@
+package io.tuneledger.data;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builds the files of a dataset version from a prepare-dataset run's staging directory: the three splits, the
+ * quarantine (ingest quarantine and label conflicts, in input order) and the list of duplicates, each written all or
+ * nothing. Counts everything and checks the reconciliation {@code read = records + quarantined + duplicates}.
+ * Nothing in the files depends on when or where the job ran, so the same input and parameters give the same bytes.
+ */
+public final class DatasetAssembler {
+
+    /** The staging files of one job instance (written by the ingest, deduplicate and split steps). */
+    public static final String ACCEPTED = "accepted.jsonl";
+    public static final String QUARANTINE = "quarantine.jsonl";
+    public static final String INGEST_SUMMARY = "ingest-summary.json";
+    public static final String DECISIONS = "decisions.jsonl";
+    public static final String ASSIGNMENTS = "assignments.jsonl";
+
+    /** Files of a dataset version, in the order their hashes enter the content hash. */
+    public static final List<String> FILES = List.of("train.jsonl", "validation.jsonl", "test.jsonl",
+            "quarantine.jsonl", "duplicates.jsonl");
+
+    /** The reconciliation does not hold: records were lost or counted twice. */
+    public static final class ReconciliationException extends IOException {
+        public ReconciliationException(String message) {
+            super(message);
+        }
+    }
+
+    /** What was built: the content hash, the counts, and the statistics for the manifest. */
+    public record Result(String contentSha256, long read, long records, long quarantined, long duplicates,
+            long augmented, JsonObject statistics) {
+    }
+
+    private DatasetAssembler() {
+    }
+
+    /**
+     * Builds the dataset files in {@code out} from {@code staging}.
+     *
+     * @param augmenter augments the train split, or {@code null}
+     */
+    public static Result assemble(Path staging, Path out, EdaAugmenter augmenter) throws IOException {
+        Files.createDirectories(out);
+        long read = readCount(staging);
+        Map<Long, JsonObject> decisions = new HashMap<>();
+        JsonlFiles.forEach(staging.resolve(DECISIONS), d -> decisions.put(d.getJsonNumber("line").longValue(), d));
+        Map<Long, String> assignments = new HashMap<>();
+        JsonlFiles.forEach(staging.resolve(ASSIGNMENTS),
+                a -> assignments.put(a.getJsonNumber("line").longValue(), a.getString("split")));
+
+        Map<String, JsonlFiles.AtomicWriter> splits = new java.util.LinkedHashMap<>();
+        Map<String, Map<String, Long>> labelsBySplit = new TreeMap<>();
+        Map<String, Long> duplicateKinds = new TreeMap<>();
+        Map<String, Long> quarantineReasons = new TreeMap<>();
+        Map<PiiRedactor.Kind, Long> redactions = new EnumMap<>(PiiRedactor.Kind.class);
+        List<JsonObject> conflicts = new ArrayList<>();
+        long[][] tokens = {new long[1024]};
+        int[] counts = new int[1];
+        long[] truncated = new long[1];
+        long[] augmented = new long[1];
+        String[] fileHashes = new String[FILES.size()];
+        try (JsonlFiles.AtomicWriter train = new JsonlFiles.AtomicWriter(out.resolve(FILES.get(0)));
+                JsonlFiles.AtomicWriter validation = new JsonlFiles.AtomicWriter(out.resolve(FILES.get(1)));
+                JsonlFiles.AtomicWriter test = new JsonlFiles.AtomicWriter(out.resolve(FILES.get(2)));
+                JsonlFiles.AtomicWriter quarantine = new JsonlFiles.AtomicWriter(out.resolve(FILES.get(3)));
+                JsonlFiles.AtomicWriter duplicates = new JsonlFiles.AtomicWriter(out.resolve(FILES.get(4)))) {
+            splits.put("train", train);
+            splits.put("validation", validation);
+            splits.put("test", test);
+            JsonlFiles.forEach(staging.resolve(ACCEPTED), r -> {
+                long line = r.getJsonNumber("line").longValue();
+                JsonObject d = decisions.get(line);
+                if (d == null) {
+                    throw new IllegalStateException("no de-duplication decision for input line " + line);
+                }
+                String status = d.getString("status");
+                if (status.equals(Deduplicator.Status.CONFLICT.name())) {
+                    conflicts.add(Json.createObjectBuilder().add("line", line).add("id", r.getString("id"))
+                            .add("reason", QuarantineReason.LABEL_CONFLICT.name())
+                            .add("detail", "the same text has label '" + d.getString("ofLabel", "?") + "' at line "
+                                    + d.getJsonNumber("ofLine").longValue() + " (id " + d.getString("of") + ")")
+                            .add("excerpt", excerpt(r.getString("text"))).build());
+                    return;
+                }
+                if (status.equals(Deduplicator.Status.DUPLICATE.name())) {
+                    duplicates.write(Json.createObjectBuilder().add("line", line).add("id", r.getString("id"))
+                            .add("label", r.getString("label")).add("kind", d.getString("kind"))
+                            .add("of", d.getString("of")).add("ofLine", d.getJsonNumber("ofLine").longValue())
+                            .add("similarity", d.getJsonNumber("similarity").doubleValue()).build());
+                    duplicateKinds.merge(d.getString("kind"), 1L, Long::sum);
+                    return;
+                }
+                String split = assignments.get(line);
+                if (split == null) {
+                    throw new IllegalStateException("no split assigned to input line " + line);
+                }
+                JsonlFiles.AtomicWriter w = splits.get(split);
+                w.write(Json.createObjectBuilder().add("id", r.getString("id")).add("text", r.getString("text"))
+                        .add("label", r.getString("label")).add("line", line).build());
+                labelsBySplit.computeIfAbsent(split, s -> new TreeMap<>()).merge(r.getString("label"), 1L, Long::sum);
+                if (counts[0] == tokens[0].length) {
+                    tokens[0] = Arrays.copyOf(tokens[0], tokens[0].length * 2);
+                }
+                tokens[0][counts[0]++] = r.getInt("tokens");
+                if (r.getBoolean("truncated", false)) {
+                    truncated[0]++;
+                }
+                JsonObject pii = r.getJsonObject("pii");
+                if (pii != null) {
+                    pii.forEach((k, v) -> redactions.merge(PiiRedactor.Kind.valueOf(k),
+                            ((jakarta.json.JsonNumber) v).longValue(), Long::sum));
+                }
+                if (augmenter != null && split.equals("train")) {
+                    for (EdaAugmenter.Variant v : augmenter.variants(r.getString("id"), r.getString("text"))) {
+                        w.write(Json.createObjectBuilder().add("id", v.id()).add("text", v.text())
+                                .add("label", r.getString("label")).add("parent", r.getString("id"))
+                                .add("generator", augmenter.generator() + ":" + v.operation()).build());
+                        augmented[0]++;
+                    }
+                }
+            });
+            mergeQuarantine(staging.resolve(QUARANTINE), conflicts, quarantine, quarantineReasons);
+            fileHashes[0] = train.commit();
+            fileHashes[1] = validation.commit();
+            fileHashes[2] = test.commit();
+            fileHashes[3] = quarantine.commit();
+            fileHashes[4] = duplicates.commit();
+        } catch (IllegalStateException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+
+        long records = counts[0];
+        long quarantined = quarantineReasons.values().stream().mapToLong(Long::longValue).sum();
+        long duplicateCount = duplicateKinds.values().stream().mapToLong(Long::longValue).sum();
+        if (read != records + quarantined + duplicateCount) {
+            throw new ReconciliationException("reconciliation failed: read " + read + " != records " + records
+                    + " + quarantined " + quarantined + " + duplicates " + duplicateCount);
+        }
+        StringBuilder content = new StringBuilder();
+        JsonObjectBuilder files = Json.createObjectBuilder();
+        for (int i = 0; i < FILES.size(); i++) {
+            content.append(FILES.get(i)).append(' ').append(fileHashes[i]).append('\n');
+            files.add(FILES.get(i), Json.createObjectBuilder().add("sha256", fileHashes[i])
+                    .add("bytes", Files.size(out.resolve(FILES.get(i)))));
+        }
+        JsonObjectBuilder splitCounts = Json.createObjectBuilder();
+        JsonObjectBuilder labelTotals = Json.createObjectBuilder();
+        Map<String, Long> totals = new TreeMap<>();
+        for (String split : List.of("train", "validation", "test")) {
+            Map<String, Long> byLabel = labelsBySplit.getOrDefault(split, Map.of());
+            JsonObjectBuilder b = Json.createObjectBuilder();
+            byLabel.forEach(b::add);
+            splitCounts.add(split, Json.createObjectBuilder()
+                    .add("records", byLabel.values().stream().mapToLong(Long::longValue).sum())
+                    .add("labels", b));
+            byLabel.forEach((l, n) -> totals.merge(l, n, Long::sum));
+        }
+        totals.forEach(labelTotals::add);
+        JsonObjectBuilder reasons = Json.createObjectBuilder();
+        quarantineReasons.forEach(reasons::add);
+        JsonObjectBuilder kinds = Json.createObjectBuilder();
+        duplicateKinds.forEach(kinds::add);
+        JsonObjectBuilder pii = Json.createObjectBuilder();
+        redactions.forEach((k, n) -> pii.add(k.name(), n));
+        JsonObject statistics = Json.createObjectBuilder()
+                .add("counts", Json.createObjectBuilder().add("read", read).add("records", records)
+                        .add("quarantined", quarantined).add("duplicates", duplicateCount)
+                        .add("augmented", augmented[0]))
+                .add("labels", labelTotals)
+                .add("splits", splitCounts)
+                .add("quarantine", reasons)
+                .add("duplicates", kinds)
+                .add("redactions", pii)
+                .add("tokens", tokenStatistics(Arrays.copyOf(tokens[0], counts[0]), truncated[0]))
+                .add("files", files)
+                .build();
+        return new Result(JsonlFiles.sha256(content.toString()), read, records, quarantined, duplicateCount,
+                augmented[0], statistics);
+    }
+
+    /** The number of records the ingest step read, from its summary. */
+    static long readCount(Path staging) throws IOException {
+        Path summary = staging.resolve(INGEST_SUMMARY);
+        if (!Files.exists(summary)) {
+            throw new IOException("the ingest step left no summary at " + summary + ": it did not finish");
+        }
+        try (jakarta.json.JsonReader r = Json.createReader(Files.newBufferedReader(summary))) {
+            return r.readObject().getJsonNumber("read").longValue();
+        }
+    }
+
+    private static void mergeQuarantine(Path staged, List<JsonObject> conflicts, JsonlFiles.AtomicWriter out,
+            Map<String, Long> reasons) throws IOException {
+        int[] next = {0};
+        if (Files.exists(staged)) {
+            JsonlFiles.forEach(staged, q -> {
+                long line = q.getJsonNumber("line").longValue();
+                while (next[0] < conflicts.size() && conflicts.get(next[0]).getJsonNumber("line").longValue() < line) {
+                    write(conflicts.get(next[0]++), out, reasons);
+                }
+                write(q, out, reasons);
+            });
+        }
+        while (next[0] < conflicts.size()) {
+            write(conflicts.get(next[0]++), out, reasons);
+        }
+    }
+
+    private static void write(JsonObject q, JsonlFiles.AtomicWriter out, Map<String, Long> reasons) {
+        out.write(q);
+        reasons.merge(q.getString("reason"), 1L, Long::sum);
+    }
+
+    private static String excerpt(String text) {
+        String s = text.replaceAll("\\s+", " ").strip();
+        return s.length() > 200 ? s.substring(0, 200) : s;
+    }
+
+    static JsonObject tokenStatistics(long[] lengths, long truncated) {
+        JsonObjectBuilder b = Json.createObjectBuilder().add("truncated", truncated);
+        if (lengths.length == 0) {
+            return b.add("count", 0).build();
+        }
+        long[] sorted = lengths.clone();
+        Arrays.sort(sorted);
+        double mean = Arrays.stream(sorted).average().orElse(0);
+        return b.add("count", sorted.length).add("min", sorted[0])
+                .add("mean", Math.round(mean * 10) / 10.0)
+                .add("p50", percentile(sorted, 0.50)).add("p95", percentile(sorted, 0.95))
+                .add("max", sorted[sorted.length - 1]).build();
+    }
+
+    /** Nearest-rank percentile of sorted values. */
+    static long percentile(long[] sorted, double p) {
+        int rank = (int) Math.ceil(p * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+}

@@ -1,0 +1,63 @@
+package io.tuneledger.ml.djl;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import io.tuneledger.data.TokenCounter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+
+/** {@link TokenCounter} on a model's tokenizer.json: counts without truncating, cuts texts at token boundaries. */
+public final class TokenLengths implements TokenCounter, AutoCloseable {
+
+    private final HuggingFaceTokenizer tokenizer;
+    private final int specialTokens;
+
+    private TokenLengths(HuggingFaceTokenizer tokenizer) {
+        this.tokenizer = tokenizer;
+        this.specialTokens = tokenizer.encode("").getIds().length;
+    }
+
+    /** Loads a tokenizer.json from a stream. */
+    public static TokenLengths load(InputStream tokenizerJson) throws IOException {
+        return new TokenLengths(HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of(
+                "truncation", "false", "padding", "false", "addSpecialTokens", "true")));
+    }
+
+    @Override
+    public int count(String text) {
+        return tokenizer.encode(text).getIds().length;
+    }
+
+    @Override
+    public String truncate(String text, int maxTokens) {
+        Encoding e = tokenizer.encode(text);
+        if (e.getIds().length <= maxTokens) {
+            return text;
+        }
+        CharSpan[] spans = e.getCharTokenSpans();
+        long[] special = e.getSpecialTokenMask();
+        int keep = Math.max(0, maxTokens - specialTokens);
+        int end = 0;
+        int kept = 0;
+        for (int i = 0; i < spans.length && kept < keep; i++) {
+            if (special[i] == 1 || spans[i] == null) {
+                continue;
+            }
+            end = Math.max(end, spans[i].getEnd());
+            kept++;
+        }
+        String cut = text.substring(0, Math.min(end, text.length()));
+        // a token boundary may fall inside a word split into pieces: cut back to whole pieces of the kept count
+        while (!cut.isEmpty() && count(cut) > maxTokens) {
+            cut = cut.substring(0, cut.length() - 1);
+        }
+        return cut;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}
