@@ -82,8 +82,13 @@ db=$(curl -sf "$TUNELEDGER_URL/api/system" | jq -r .database)
   echo "| whole job, records/s | $(rate "$read_n" "$c_job") | $(rate "$read_n" "$f_job") | |"
   echo "| chunk commits (checkpoints) | $c_commits | $f_commits | |"
   echo
-  echo "What a checkpoint costs: each one forces the staging files to disk (fsync) and commits the reader position"
-  echo "and step data to the job repository. The default, 100 records, bounds the work a restart repeats to 100"
-  echo "records."
+  echo "Extra time per checkpoint: $(awk -v f="$f_ingest" -v c="$c_ingest" -v fn="$f_commits" -v cn="$c_commits" \
+    'BEGIN { printf "%.2f", (f - c) * 1000 / (fn - cn) }') ms (difference of the ingest times over the difference in"
+  echo "commits; near zero or negative means below the run-to-run noise). A checkpoint forces the two staging files"
+  echo "to disk and commits the reader position and the step's data to the job repository; the rest of the time is"
+  echo "the work on each record (MIME decoding, regular expressions, tokenization). The default, a checkpoint every"
+  echo "100 records, bounds what a restart repeats to 100 records; at the measured cost it adds about $(awk \
+    -v f="$f_ingest" -v c="$c_ingest" -v fn="$f_commits" -v cn="$c_commits" -v n="$read_n" \
+    'BEGIN { p = (f - c) / (fn - cn); printf "%.1f", (p > 0 ? p : 0) * (n / 100) / c * 100 }') % to the ingest step."
 } > "$OUT"
 cat "$OUT"

@@ -49,10 +49,13 @@ public final class EdaAugmenter {
                 words.addAll(List.of(text.split(" ")));
             }
             int changes = Math.max(1, (int) Math.round(words.size() * SHARE));
-            switch (operation) {
-                case "synonym" -> replaceSynonyms(words, changes, random);
-                case "swap" -> swap(words, changes, random);
-                default -> delete(words, random);
+            if (operation.equals("synonym") && !replaceSynonyms(words, changes, random)) {
+                operation = "swap";
+            }
+            if (operation.equals("swap")) {
+                swap(words, changes, random);
+            } else if (operation.equals("delete")) {
+                delete(words, random);
             }
             String variant = String.join(chars ? "" : " ", words);
             if (!variant.equals(text) && !variant.isBlank()) {
@@ -62,24 +65,29 @@ public final class EdaAugmenter {
         return out;
     }
 
-    private void replaceSynonyms(List<String> words, int changes, SplittableRandom random) {
+    /** Replaces up to {@code changes} words that have synonyms; false when none has. */
+    private boolean replaceSynonyms(List<String> words, int changes, SplittableRandom random) {
         List<Integer> candidates = new ArrayList<>();
         for (int i = 0; i < words.size(); i++) {
             if (!thesaurus.synonyms(words.get(i)).isEmpty()) {
                 candidates.add(i);
             }
         }
+        if (candidates.isEmpty()) {
+            return false;
+        }
         for (int n = 0; n < changes && !candidates.isEmpty(); n++) {
             int i = candidates.remove(random.nextInt(candidates.size()));
             List<String> syn = thesaurus.synonyms(words.get(i));
             words.set(i, syn.get(random.nextInt(syn.size())));
         }
+        return true;
     }
 
     private static void swap(List<String> words, int changes, SplittableRandom random) {
         for (int n = 0; n < changes && words.size() > 1; n++) {
             int a = random.nextInt(words.size());
-            int b = random.nextInt(words.size());
+            int b = (a + 1 + random.nextInt(words.size() - 1)) % words.size();
             if (isPlaceholder(words.get(a)) || isPlaceholder(words.get(b))) {
                 continue;
             }
@@ -97,6 +105,17 @@ public final class EdaAugmenter {
         for (String w : words) {
             if (isPlaceholder(w) || random.nextDouble() >= SHARE) {
                 kept.add(w);
+            }
+        }
+        if (kept.size() == words.size()) {
+            // at least one word goes: pick one that is not a placeholder
+            int at = random.nextInt(words.size());
+            for (int i = 0; i < words.size(); i++) {
+                int j = (at + i) % words.size();
+                if (!isPlaceholder(words.get(j))) {
+                    kept.remove(j);
+                    break;
+                }
             }
         }
         if (!kept.isEmpty()) {

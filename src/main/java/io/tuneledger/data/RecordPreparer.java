@@ -26,6 +26,20 @@ public final class RecordPreparer {
     private final TokenCounter tokens;
     private final int maxTokens;
     private final LengthPolicy policy;
+    private final int prefixChars;
+
+    /**
+     * Characters per token the prefix allows for: about twice the English average (Chinese is one a token). When the
+     * prefix holds fewer than max.tokens tokens, the whole text is processed instead, so the result never depends on it.
+     */
+    private static final int CHARS_PER_TOKEN = 8;
+    private static final int PREFIX_SLACK = 1024;
+
+    private record Prepared(String text, TokenCounter.Measure measure, Map<PiiRedactor.Kind, Integer> redactions) {
+        int tokens() {
+            return measure.tokens();
+        }
+    }
 
     /**
      * @param labels the allowed labels; empty: any label
@@ -39,6 +53,15 @@ public final class RecordPreparer {
         this.tokens = tokens;
         this.maxTokens = maxTokens;
         this.policy = policy;
+        this.prefixChars = maxTokens * CHARS_PER_TOKEN;
+    }
+
+    private Prepared redactAndCount(String text) {
+        if (!redactPii) {
+            return new Prepared(text, tokens.measure(text, maxTokens), Map.of());
+        }
+        PiiRedactor.Result redacted = PiiRedactor.redact(text);
+        return new Prepared(redacted.text(), tokens.measure(redacted.text(), maxTokens), redacted.counts());
     }
 
     /** Prepares an accepted record; a quarantined one passes through unchanged. */
@@ -62,23 +85,27 @@ public final class RecordPreparer {
             return new IngestOutcome.Quarantined(r.lineNumber(), r.id(), QuarantineReason.BLOCKED_TERM,
                     "contains the blocked term '" + term.get() + "'");
         }
-        Map<PiiRedactor.Kind, Integer> redactions = Map.of();
-        if (redactPii) {
-            PiiRedactor.Result redacted = PiiRedactor.redact(text);
-            text = redacted.text();
-            redactions = redacted.counts();
+        // Fast path for long texts: only a prefix can survive truncation, so redact and count that first. A prefix that
+        // does not reach max.tokens (long words, each one [UNK]) means the whole text must be processed after all.
+        boolean capped = text.length() > prefixChars + PREFIX_SLACK;
+        Prepared p = redactAndCount(capped ? text.substring(0, prefixChars) : text);
+        if (capped && p.tokens() <= maxTokens) {
+            capped = false;
+            p = redactAndCount(text);
         }
-        int count = tokens.count(text);
         boolean truncated = false;
-        if (count > maxTokens) {
+        String stored = p.text;
+        if (p.tokens() > maxTokens) {
             if (policy == LengthPolicy.REJECT) {
                 return new IngestOutcome.Quarantined(r.lineNumber(), r.id(), QuarantineReason.TOO_LONG,
-                        count + " tokens, more than max.tokens=" + maxTokens).withExcerptOf(text);
+                        (capped ? "more than " + p.tokens() : p.tokens()) + " tokens, more than max.tokens=" + maxTokens)
+                        .withExcerptOf(p.text);
             }
-            text = tokens.truncate(text, maxTokens);
+            stored = p.text.substring(0, p.measure.cutAt());
             truncated = true;
         }
+        int count = truncated ? maxTokens : p.tokens();
         return new IngestOutcome.Prepared(
-                new PreparedRecord(r.id(), text, r.label(), r.lineNumber(), count, truncated, redactions));
+                new PreparedRecord(r.id(), stored, r.label(), r.lineNumber(), count, truncated, p.redactions));
     }
 }

@@ -78,11 +78,29 @@ class RecordPreparationTest {
                 .prepare(accepted(text, "ham"));
         PreparedRecord r = ((IngestOutcome.Prepared) t).record();
         assertTrue(r.truncated());
-        assertEquals(102, r.tokens());
+        assertEquals(20, r.tokens());
         assertEquals(20, english.count(r.text()));
         IngestOutcome q = preparer(english, 20, RecordPreparer.LengthPolicy.REJECT, Set.of(), BlockedTerms.none())
                 .prepare(accepted(text, "ham"));
         assertEquals(QuarantineReason.TOO_LONG, ((IngestOutcome.Quarantined) q).reason());
+    }
+
+    @Test
+    void longTextsAreRedactedAndCountedOnAPrefixUnlessItIsTooShort() {
+        RecordPreparer p = preparer(english, 20, RecordPreparer.LengthPolicy.TRUNCATE, Set.of(), BlockedTerms.none());
+        String longText = "mail a@b.com now ".repeat(200);
+        PreparedRecord r = ((IngestOutcome.Prepared) p.prepare(accepted(longText, "ham"))).record();
+        assertTrue(r.truncated());
+        assertEquals(20, english.count(r.text()));
+        assertTrue(r.text().startsWith("mail [EMAIL] now mail [EMAIL]"), r.text());
+        // words longer than the tokenizer's word limit are one [UNK] token each: the prefix holds too few tokens,
+        // so the whole text is processed and nothing is cut
+        String unknownWords = ("x".repeat(150) + " ").repeat(15) + "call +44 20 7946 0958";
+        PreparedRecord u = ((IngestOutcome.Prepared) preparer(english, 30, RecordPreparer.LengthPolicy.TRUNCATE, Set.of(),
+                BlockedTerms.none()).prepare(accepted(unknownWords, "ham"))).record();
+        assertFalse(u.truncated());
+        assertTrue(u.text().endsWith("call [PHONE]"), u.text());
+        assertEquals(english.count(u.text()), u.tokens());
     }
 
     @Test

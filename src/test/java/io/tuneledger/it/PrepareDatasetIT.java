@@ -214,13 +214,21 @@ class PrepareDatasetIT extends AbstractIT {
         Files.writeString(input, csv);
         JsonObject launched = startJob("prepare-dataset", Map.of("dataset.name", "tickets-it", "input.path",
                 input.getFileName().toString(), "id.field", "ticket", "text.field", "body", "label.field", "category",
-                "split", "1,0,0"));
+                "split", "1,0,0", "augment", "eda", "augment.factor", "2"));
         JsonObject execution = awaitEnd(launched.getJsonNumber("executionId").longValue(), Duration.ofMinutes(2));
         assertEquals("COMPLETED", execution.getString("batchStatus"), execution::toString);
         long version = step(execution, "manifest").getJsonObject("counts").getJsonNumber("version").longValue();
-        List<JsonObject> train = getLines("/api/datasets/tickets-it/versions/" + version + "/records?split=train");
+        List<JsonObject> rows = getLines("/api/datasets/tickets-it/versions/" + version + "/records?split=train");
+        List<JsonObject> train = rows.stream().filter(r -> !r.containsKey("parent")).toList();
         assertEquals(List.of("t1", "t3", "t6"), train.stream().map(r -> r.getString("id")).toList());
         assertEquals("Badge does not open the \"north\" door", train.get(2).getString("text"));
+        // augment=eda: children of train rows, each naming its parent and the generator with its seed
+        List<JsonObject> children = rows.stream().filter(r -> r.containsKey("parent")).toList();
+        assertTrue(children.size() >= 3 && children.size() <= 6, rows::toString);
+        for (JsonObject c : children) {
+            assertTrue(List.of("t1", "t3", "t6").contains(c.getString("parent")), c::toString);
+            assertTrue(c.getString("generator").startsWith("eda(seed=42,factor=2):"), c::toString);
+        }
         Map<Integer, String> reasons = getLines("/api/datasets/tickets-it/versions/" + version
                 + "/records?split=quarantine").stream().collect(Collectors.toMap(q -> q.getInt("line"),
                         q -> q.getString("reason"), (x, y) -> x, TreeMap::new));

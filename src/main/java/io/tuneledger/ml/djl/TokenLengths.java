@@ -25,16 +25,17 @@ public final class TokenLengths implements TokenCounter, AutoCloseable {
                 "truncation", "false", "padding", "false", "addSpecialTokens", "true")));
     }
 
+    /**
+     * One encoding gives both the length and the cut: the end of the last content token that fits. WordPiece is stable
+     * on prefixes that end at a token boundary (greedy longest match from the left), so the prefix encodes to exactly
+     * those tokens again.
+     */
     @Override
-    public int count(String text) {
-        return tokenizer.encode(text).getIds().length;
-    }
-
-    @Override
-    public String truncate(String text, int maxTokens) {
+    public Measure measure(String text, int maxTokens) {
         Encoding e = tokenizer.encode(text);
-        if (e.getIds().length <= maxTokens) {
-            return text;
+        int n = e.getIds().length;
+        if (n <= maxTokens) {
+            return new Measure(n, text.length());
         }
         CharSpan[] spans = e.getCharTokenSpans();
         long[] special = e.getSpecialTokenMask();
@@ -48,12 +49,7 @@ public final class TokenLengths implements TokenCounter, AutoCloseable {
             end = Math.max(end, spans[i].getEnd());
             kept++;
         }
-        String cut = text.substring(0, Math.min(end, text.length()));
-        // a token boundary may fall inside a word split into pieces: cut back to whole pieces of the kept count
-        while (!cut.isEmpty() && count(cut) > maxTokens) {
-            cut = cut.substring(0, cut.length() - 1);
-        }
-        return cut;
+        return new Measure(n, Math.min(end, text.length()));
     }
 
     @Override
