@@ -126,7 +126,8 @@ public class IngestRecordReader extends CheckpointedItemReader<IngestOutcome, So
         Path dir = store.stagingDir(jobContext.getInstanceId());
         Files.createDirectories(dir);
         Path tmp = dir.resolve(DatasetAssembler.INGEST_SUMMARY + ".tmp");
-        String json = Json.createObjectBuilder().add("read", source.position().records()).build().toString();
+        String json = Json.createObjectBuilder().add("read", source.position().records())
+                .add("bytes", jdbc ? -1 : source.position().offset()).build().toString();
         Files.writeString(tmp, json, StandardCharsets.UTF_8);
         Files.move(tmp, dir.resolve(DatasetAssembler.INGEST_SUMMARY), StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);

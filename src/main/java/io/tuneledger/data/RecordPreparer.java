@@ -29,10 +29,10 @@ public final class RecordPreparer {
     private final int prefixChars;
 
     /**
-     * Characters per token the prefix allows for: about twice the English average (Chinese is one a token). When the
-     * prefix holds fewer than max.tokens tokens, the whole text is processed instead, so the result never depends on it.
+     * Characters per token the prefix allows for: about twice the English average (Chinese is one a token).
      */
     private static final int CHARS_PER_TOKEN = 8;
+    private static final int MARGIN = 512;
     private static final int PREFIX_SLACK = 1024;
 
     private record Prepared(String text, TokenCounter.Measure measure, Map<PiiRedactor.Kind, Integer> redactions) {
@@ -53,7 +53,7 @@ public final class RecordPreparer {
         this.tokens = tokens;
         this.maxTokens = maxTokens;
         this.policy = policy;
-        this.prefixChars = maxTokens * CHARS_PER_TOKEN;
+        this.prefixChars = maxTokens * CHARS_PER_TOKEN + MARGIN;
     }
 
     private Prepared redactAndCount(String text) {
@@ -85,11 +85,13 @@ public final class RecordPreparer {
             return new IngestOutcome.Quarantined(r.lineNumber(), r.id(), QuarantineReason.BLOCKED_TERM,
                     "contains the blocked term '" + term.get() + "'");
         }
-        // Fast path for long texts: only a prefix can survive truncation, so redact and count that first. A prefix that
-        // does not reach max.tokens (long words, each one [UNK]) means the whole text must be processed after all.
+        // Fast path for long texts: only a prefix can survive truncation, so redact and measure a prefix first. Its
+        // result is used only when the cut falls well before the prefix's end (MARGIN: longer than any match of the
+        // redaction patterns and than any word the tokenizer splits), where the prefix and the whole text agree;
+        // otherwise the whole text is processed, so the outcome never depends on the shortcut.
         boolean capped = text.length() > prefixChars + PREFIX_SLACK;
         Prepared p = redactAndCount(capped ? text.substring(0, prefixChars) : text);
-        if (capped && p.tokens() <= maxTokens) {
+        if (capped && (p.tokens() <= maxTokens || p.measure.cutAt() > p.text.length() - MARGIN)) {
             capped = false;
             p = redactAndCount(text);
         }

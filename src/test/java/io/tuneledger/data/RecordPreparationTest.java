@@ -85,6 +85,23 @@ class RecordPreparationTest {
         assertEquals(QuarantineReason.TOO_LONG, ((IngestOutcome.Quarantined) q).reason());
     }
 
+    /** The shortcut for long texts (a prefix first) gives exactly what processing the whole text gives. */
+    @Test
+    void theLongTextShortcutChangesNothing() throws Exception {
+        RecordPreparer p = preparer(english, 64, RecordPreparer.LengthPolicy.TRUNCATE, Set.of(), BlockedTerms.none());
+        List<String> texts = List.of("mail a@b.com now ".repeat(300),
+                "call +44 20 7946 0958 please ".repeat(120) + "x".repeat(3000),
+                ("y".repeat(99) + " ").repeat(40) + "ann@example.org " + "word ".repeat(500),
+                ("x".repeat(150) + " ").repeat(15) + "call +44 20 7946 0958");
+        for (String text : texts) {
+            PreparedRecord fast = ((IngestOutcome.Prepared) p.prepare(accepted(text, "ham"))).record();
+            PiiRedactor.Result whole = PiiRedactor.redact(new TextCleaner(EnumSet.allOf(CleaningRule.class)).clean(text));
+            String expected = english.truncate(whole.text(), 64);
+            assertEquals(expected, fast.text());
+            assertEquals(english.count(expected), fast.tokens());
+        }
+    }
+
     @Test
     void longTextsAreRedactedAndCountedOnAPrefixUnlessItIsTooShort() {
         RecordPreparer p = preparer(english, 20, RecordPreparer.LengthPolicy.TRUNCATE, Set.of(), BlockedTerms.none());
