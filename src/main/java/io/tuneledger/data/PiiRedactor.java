@@ -68,6 +68,22 @@ public final class PiiRedactor {
         return new Result(s, counts);
     }
 
+    /** How many placeholders of each kind a redacted text holds (for a redacted text that was cut afterwards). */
+    public static Map<Kind, Integer> placeholders(String redacted) {
+        Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
+        for (Kind k : Kind.values()) {
+            String p = k.placeholder();
+            int n = 0;
+            for (int i = redacted.indexOf(p); i >= 0; i = redacted.indexOf(p, i + p.length())) {
+                n++;
+            }
+            if (n > 0) {
+                counts.put(k, n);
+            }
+        }
+        return counts;
+    }
+
     private static String replace(String s, Pattern pattern, Kind kind, Predicate<String> valid,
             Map<Kind, Integer> counts) {
         Matcher m = pattern.matcher(s);

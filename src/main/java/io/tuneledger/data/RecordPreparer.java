@@ -107,7 +107,8 @@ public final class RecordPreparer {
             truncated = true;
         }
         int count = truncated ? maxTokens : p.tokens();
+        Map<PiiRedactor.Kind, Integer> redactions = truncated ? PiiRedactor.placeholders(stored) : p.redactions;
         return new IngestOutcome.Prepared(
-                new PreparedRecord(r.id(), stored, r.label(), r.lineNumber(), count, truncated, p.redactions));
+                new PreparedRecord(r.id(), stored, r.label(), r.lineNumber(), count, truncated, redactions));
     }
 }

@@ -110,6 +110,8 @@ class RecordPreparationTest {
         assertTrue(r.truncated());
         assertEquals(20, english.count(r.text()));
         assertTrue(r.text().startsWith("mail [EMAIL] now mail [EMAIL]"), r.text());
+        assertEquals(Map.of(PiiRedactor.Kind.EMAIL, (int) r.text().split("\\[EMAIL\\]", -1).length - 1), r.redactions(),
+                "redactions are counted in the stored text");
         // words longer than the tokenizer's word limit are one [UNK] token each: the prefix holds too few tokens,
         // so the whole text is processed and nothing is cut
         String unknownWords = ("x".repeat(150) + " ").repeat(15) + "call +44 20 7946 0958";
