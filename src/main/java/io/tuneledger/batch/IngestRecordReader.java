@@ -2,9 +2,9 @@ package io.tuneledger.batch;
 
 import io.tuneledger.data.CsvFileSource;
 import io.tuneledger.data.DataStore;
-import io.tuneledger.data.DatasetAssembler;
 import io.tuneledger.data.FieldMapping;
 import io.tuneledger.data.IngestOutcome;
+import io.tuneledger.data.IngestSummary;
 import io.tuneledger.data.JdbcRecordSource;
 import io.tuneledger.data.JdbcTableSource;
 import io.tuneledger.data.JsonlRecordSource;
@@ -15,11 +15,7 @@ import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import jakarta.json.Json;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import javax.naming.InitialContext;
 import javax.sql.DataSource;
 
@@ -123,13 +119,7 @@ public class IngestRecordReader extends CheckpointedItemReader<IngestOutcome, So
 
     /** Idempotent: a restart that reaches the end again writes the same numbers. */
     private void writeSummary() throws Exception {
-        Path dir = store.stagingDir(jobContext.getInstanceId());
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(DatasetAssembler.INGEST_SUMMARY + ".tmp");
-        String json = Json.createObjectBuilder().add("read", source.position().records())
-                .add("bytes", jdbc ? -1 : source.position().offset()).build().toString();
-        Files.writeString(tmp, json, StandardCharsets.UTF_8);
-        Files.move(tmp, dir.resolve(DatasetAssembler.INGEST_SUMMARY), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        SourcePosition end = source.position();
+        new IngestSummary(end.records(), jdbc ? -1 : end.offset()).write(store.stagingDir(jobContext.getInstanceId()));
     }
 }

@@ -4,6 +4,7 @@ import io.tuneledger.data.BlockedTerms;
 import io.tuneledger.data.DatasetAssembler;
 import io.tuneledger.data.EdaAugmenter;
 import io.tuneledger.data.FieldMapping;
+import io.tuneledger.data.IngestSummary;
 import io.tuneledger.data.JdbcTableSource;
 import io.tuneledger.data.JsonlFiles;
 import io.tuneledger.data.Thesaurus;
@@ -182,7 +183,7 @@ public class RegisterDatasetBatchlet extends StagingBatchlet {
         String format = p.getProperty("input.format");
         if (!"jdbc".equals(format)) {
             Path file = Path.of(p.getProperty("input.path"));
-            long read = ingestedBytes();
+            long read = IngestSummary.read(staging()).bytes();
             if (read >= 0 && read != Files.size(file)) {
                 throw new IOException("the input file " + file + " changed during the job: " + read
                         + " bytes were ingested, it now has " + Files.size(file) + "; prepare it again");
@@ -207,14 +208,6 @@ public class RegisterDatasetBatchlet extends StagingBatchlet {
         return Json.createObjectBuilder().add("format", "jdbc").add("datasource", p.getProperty("input.datasource"))
                 .add("table", table.table()).add("rows", rows).add("sha256", HexFormat.of().formatHex(d.digest()))
                 .build();
-    }
-
-    /** The bytes the ingest step read to the end of its input, from its summary (-1 when not recorded). */
-    private long ingestedBytes() throws IOException {
-        try (var r = Json.createReader(Files.newBufferedReader(staging().resolve(DatasetAssembler.INGEST_SUMMARY)))) {
-            jakarta.json.JsonNumber bytes = r.readObject().getJsonNumber("bytes");
-            return bytes == null ? -1 : bytes.longValue();
-        }
     }
 
     /**

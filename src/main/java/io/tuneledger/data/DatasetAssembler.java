@@ -25,7 +25,6 @@ public final class DatasetAssembler {
     /** The staging files of one job instance (written by the ingest, deduplicate and split steps). */
     public static final String ACCEPTED = "accepted.jsonl";
     public static final String QUARANTINE = "quarantine.jsonl";
-    public static final String INGEST_SUMMARY = "ingest-summary.json";
     public static final String DECISIONS = "decisions.jsonl";
     public static final String ASSIGNMENTS = "assignments.jsonl";
 
@@ -55,7 +54,7 @@ public final class DatasetAssembler {
      */
     public static Result assemble(Path staging, Path out, EdaAugmenter augmenter) throws IOException {
         Files.createDirectories(out);
-        long read = readCount(staging);
+        long read = IngestSummary.read(staging).read();
         Map<Long, JsonObject> decisions = new HashMap<>();
         JsonlFiles.forEach(staging.resolve(DECISIONS), d -> decisions.put(d.getJsonNumber("line").longValue(), d));
         Map<Long, String> assignments = new HashMap<>();
@@ -190,17 +189,6 @@ public final class DatasetAssembler {
                 .build();
         return new Result(JsonlFiles.sha256(content.toString()), read, records, quarantined, duplicateCount,
                 augmented[0], statistics);
-    }
-
-    /** The number of records the ingest step read, from its summary. */
-    static long readCount(Path staging) throws IOException {
-        Path summary = staging.resolve(INGEST_SUMMARY);
-        if (!Files.exists(summary)) {
-            throw new IOException("the ingest step left no summary at " + summary + ": it did not finish");
-        }
-        try (jakarta.json.JsonReader r = Json.createReader(Files.newBufferedReader(summary))) {
-            return r.readObject().getJsonNumber("read").longValue();
-        }
     }
 
     private static void mergeQuarantine(Path staged, List<JsonObject> conflicts, JsonlFiles.AtomicWriter out,

@@ -47,7 +47,7 @@ class DatasetAssemblerTest {
                 IngestOutcomes.toJson(new IngestOutcome.Quarantined(1, null, QuarantineReason.MALFORMED_LINE, "x")).toString(),
                 IngestOutcomes.toJson(new IngestOutcome.Quarantined(63, "q", QuarantineReason.EMPTY_TEXT, "y")).toString(),
                 IngestOutcomes.toJson(new IngestOutcome.Quarantined(99, "z", QuarantineReason.UNKNOWN_LABEL, "z")).toString()));
-        Files.writeString(s.resolve(DatasetAssembler.INGEST_SUMMARY), "{\"read\":" + readCount + "}");
+        new IngestSummary(readCount, -1).write(s);
         Deduplicator d = new Deduplicator(Deduplicator.Mode.EXACT, 0.9);
         JsonlFiles.forEach(s.resolve(DatasetAssembler.ACCEPTED), r -> d.add(r.getJsonNumber("line").longValue(),
                 r.getString("id"), r.getString("label"), r.getString("text")));
