@@ -1,8 +1,6 @@
 package io.tuneledger.data;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -72,7 +70,7 @@ public final class Deduplicator {
 
     private final Mode mode;
     private final double threshold;
-    private final List<long[]> entries = new ArrayList<>();
+    private final List<Long> lines = new ArrayList<>();
     private final List<String> ids = new ArrayList<>();
     private final List<String> labels = new ArrayList<>();
     private final List<int[]> signatures = new ArrayList<>();
@@ -95,7 +93,7 @@ public final class Deduplicator {
         String normalized = normalize(text);
         Key key = digest(normalized);
         int index = ids.size();
-        entries.add(new long[] {line});
+        lines.add(line);
         ids.add(id);
         labels.add(label);
         Integer first = firstByText.putIfAbsent(key, index);
@@ -161,7 +159,7 @@ public final class Deduplicator {
         List<Decision> decisions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             int root = find(parent, i);
-            long group = entries.get(root)[0];
+            long group = lines.get(root);
             int exact = exactOf.get(i);
             if (conflict[i]) {
                 int other = firstWithOtherLabel(i);
@@ -183,7 +181,7 @@ public final class Deduplicator {
     }
 
     private long line(int i) {
-        return entries.get(i)[0];
+        return lines.get(i);
     }
 
     /** The first copy of {@code i}'s text with another label (conflict groups are small: a linear scan). */
@@ -268,12 +266,8 @@ public final class Deduplicator {
     }
 
     private static Key digest(String normalized) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(normalized.getBytes(StandardCharsets.UTF_8));
-            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(d);
-            return new Key(bb.getLong(), bb.getLong(), bb.getLong(), bb.getLong());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] d = JsonlFiles.sha256().digest(normalized.getBytes(StandardCharsets.UTF_8));
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(d);
+        return new Key(bb.getLong(), bb.getLong(), bb.getLong(), bb.getLong());
     }
 }
