@@ -45,8 +45,8 @@ public final class AdamW implements AutoCloseable {
      * {@code gradScale} (clipping). Temporaries go to {@code scope}.
      */
     public void step(NDManager scope, Map<String, NDArray> gradients, float lr, int t, float gradScale) {
-        float bc1 = 1f - (float) Math.pow(BETA1, t);
-        float bc2 = 1f - (float) Math.pow(BETA2, t);
+        float bc1 = 1f - (float) StrictMath.pow(BETA1, t);
+        float bc2 = 1f - (float) StrictMath.pow(BETA2, t);
         float stepSize = lr / bc1;
         float bc2Sqrt = (float) Math.sqrt(bc2);
         for (Map.Entry<String, NDArray> e : parameters.entrySet()) {

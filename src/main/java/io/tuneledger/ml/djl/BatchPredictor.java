@@ -2,6 +2,9 @@ package io.tuneledger.ml.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import io.tuneledger.ml.ClassificationMetrics;
+import io.tuneledger.ml.LabelledText;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -42,6 +45,19 @@ public final class BatchPredictor {
             }
         }
         return out;
+    }
+
+    /**
+     * Predicts labelled examples in batches of 32 and scores the predictions. Switches gradient recording off for the
+     * calling thread first (see {@link TrainingSession}).
+     */
+    public static ClassificationMetrics evaluate(BertClassifierModel model, TextTokenizer tokenizer,
+            List<LabelledText> examples, List<String> labels, NDManager parent) {
+        JniUtils.setGradMode(false);
+        List<long[]> ids = examples.stream().map(t -> tokenizer.ids(t.text())).toList();
+        float[][] probabilities = probabilities(model, tokenizer, ids, 32, parent);
+        int[] truth = examples.stream().mapToInt(LabelledText::label).toArray();
+        return ClassificationMetrics.of(labels, truth, argmax(probabilities));
     }
 
     /** The index of the largest probability of each row. */

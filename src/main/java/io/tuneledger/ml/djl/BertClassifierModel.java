@@ -134,10 +134,14 @@ public final class BertClassifierModel implements AutoCloseable {
         x = dropout(x, dropout, training);
 
         NDArray mask = scope.create(batch.attentionMask()).toType(DataType.FLOAT32, false)
-                .sub(1f).mul(-MASKED).reshape(b, 1, 1, len);
+                .sub(scope.create(1f)).mul(scope.create(-MASKED)).reshape(b, 1, 1, len);
         int heads = config.numHeads();
         int hs = config.headSize();
-        double scale = 1.0 / Math.sqrt(hs);
+        // Constants are tensors of the caller's scope, never Java numbers: DJL turns mul(Number) into a temporary tensor
+        // over a Java buffer that it closes at once, while autograd keeps that tensor for the backward pass. The
+        // garbage collector may then free the buffer, and another thread's allocation overwrite the scale before
+        // backward reads it: training diverged at random steps while the server was busy, and once became NaN.
+        NDArray scale = scope.create((float) (1.0 / Math.sqrt(hs)));
         for (int i = 0; i < config.numLayers(); i++) {
             String p = "encoder.layer." + i + ".";
             NDArray q = heads(linear(x, p + "attention.self.query"), b, len, heads, hs);
@@ -163,7 +167,7 @@ public final class BertClassifierModel implements AutoCloseable {
             pooled = hidden.get(":, 0, :");
         } else {
             NDArray m = scope.create(batch.attentionMask()).toType(DataType.FLOAT32, false).expandDims(2);
-            pooled = hidden.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}).maximum(1e-9f));
+            pooled = hidden.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}).maximum(scope.create(1e-9f)));
         }
         pooled = dropout(pooled, dropout, training);
         return Linear.linear(pooled, p(BertWeights.CLASSIFIER_WEIGHT), p(BertWeights.CLASSIFIER_BIAS))

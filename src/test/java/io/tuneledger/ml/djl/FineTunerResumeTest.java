@@ -58,7 +58,8 @@ class FineTunerResumeTest {
         validation = all.subList(44, 60);
     }
 
-    private static Map<String, Tensor> randomEncoder(long seed) {
+    /** A random tiny encoder (normal 0.02, LayerNorm gains 1, biases 0), the same for the same seed. */
+    static Map<String, Tensor> randomEncoder(long seed) {
         Random random = new Random(seed);
         Map<String, Tensor> weights = new LinkedHashMap<>();
         BertWeights.encoderShapes(TINY).forEach((name, shape) -> {
