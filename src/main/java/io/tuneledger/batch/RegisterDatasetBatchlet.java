@@ -228,7 +228,7 @@ public class RegisterDatasetBatchlet extends StagingBatchlet {
         deleteTree(target);
     }
 
-    private static void makeReadOnly(Path dir) throws IOException {
+    static void makeReadOnly(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("r--r--r--"));

@@ -1,6 +1,7 @@
 package io.tuneledger.batch;
 
 import jakarta.batch.runtime.context.StepContext;
+import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -42,12 +43,29 @@ public final class StepProgress {
         update(step, data -> data.put("count." + name, value));
     }
 
+    /** Records named figures (loss, validation macro-F1, ...) in the step's persistent user data. */
+    public static void values(StepContext step, Map<String, Double> values) {
+        updateAny(step, data -> values.forEach((name, value) -> {
+            if (Double.isFinite(value)) {
+                data.put("value." + name, value);
+            }
+        }));
+    }
+
     /** Replaces the user data with an updated copy: the runtime persists what was last set. */
-    @SuppressWarnings("unchecked")
     private static void update(StepContext step, Consumer<HashMap<String, Long>> change) {
-        HashMap<String, Long> data = new HashMap<>();
+        updateAny(step, data -> {
+            HashMap<String, Long> longs = new HashMap<>();
+            change.accept(longs);
+            data.putAll(longs);
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void updateAny(StepContext step, Consumer<HashMap<String, Serializable>> change) {
+        HashMap<String, Serializable> data = new HashMap<>();
         if (step.getPersistentUserData() instanceof HashMap<?, ?> current) {
-            data.putAll((Map<String, Long>) current);
+            data.putAll((Map<String, Serializable>) current);
         }
         change.accept(data);
         step.setPersistentUserData(data);

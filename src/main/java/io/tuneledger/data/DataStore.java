@@ -55,6 +55,21 @@ public final class DataStore {
         return dataRoots;
     }
 
+    /** Working directory of a fine-tune or score job instance: training states, part files, evaluation. */
+    public Path runDir(long jobInstanceId) {
+        return home.resolve("runs").resolve(Long.toString(jobInstanceId));
+    }
+
+    /** Where the score job writes predictions unless told otherwise. */
+    public Path outbox() {
+        return home.resolve("outbox");
+    }
+
+    /** Where registered models live: {@code models/<name>/v<N>}. */
+    public Path modelsDir() {
+        return home.resolve("models");
+    }
+
     /** Where the ingest step of a prepare-dataset job instance writes its accepted and quarantined records. */
     public Path stagingDir(long jobInstanceId) {
         return home.resolve("staging").resolve(Long.toString(jobInstanceId));

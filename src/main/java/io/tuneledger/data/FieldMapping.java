@@ -2,7 +2,7 @@ package io.tuneledger.data;
 
 import java.util.Objects;
 
-/** Which input fields hold the record id, the text and the label. */
+/** Which input fields hold the record id, the text and the label ({@code null} label field: unlabelled input). */
 public record FieldMapping(String idField, String textField, String labelField) {
 
     public static final FieldMapping DEFAULT = new FieldMapping("id", "text", "label");
@@ -10,6 +10,10 @@ public record FieldMapping(String idField, String textField, String labelField) 
     public FieldMapping {
         Objects.requireNonNull(idField, "idField");
         Objects.requireNonNull(textField, "textField");
-        Objects.requireNonNull(labelField, "labelField");
+    }
+
+    /** Input to be scored: id and text only; any label field is ignored. */
+    public static FieldMapping unlabelled(String idField, String textField) {
+        return new FieldMapping(idField, textField, null);
     }
 }

@@ -23,6 +23,9 @@ final class RecordFields {
             return new IngestOutcome.Quarantined(line, id.strip(), QuarantineReason.EMPTY_TEXT,
                     "field '" + fields.textField() + "' is missing or blank");
         }
+        if (fields.labelField() == null) {
+            return new IngestOutcome.Accepted(new SourceRecord(id.strip(), text, null, line));
+        }
         String label = field.apply(fields.labelField());
         if (label == null || label.isBlank()) {
             return new IngestOutcome.Quarantined(line, id.strip(), QuarantineReason.MISSING_LABEL,

@@ -157,6 +157,7 @@ public class JobLauncher {
             metrics.put(lowerCamel(m.getType().name()), m.getValue());
         }
         Map<String, Long> counts = new TreeMap<>();
+        Map<String, Double> values = new TreeMap<>();
         StepInfo.Progress progress = null;
         Serializable data = step.getPersistentUserData();
         if (data instanceof Map<?, ?> map) {
@@ -164,6 +165,11 @@ public class JobLauncher {
             Long total = null;
             Long unit = null;
             for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (e.getKey() instanceof String key && key.startsWith("value.")
+                        && e.getValue() instanceof Double value) {
+                    values.put(key.substring("value.".length()), value);
+                    continue;
+                }
                 if (!(e.getKey() instanceof String key) || !(e.getValue() instanceof Long value)) {
                     continue;
                 }
@@ -190,7 +196,7 @@ public class JobLauncher {
         }
         return new StepInfo(step.getStepExecutionId(), step.getStepName(), step.getBatchStatus().name(),
                 step.getExitStatus(), instant(step.getStartTime()), instant(step.getEndTime()), metrics, counts,
-                progress);
+                values, progress);
     }
 
     private static String lowerCamel(String enumName) {

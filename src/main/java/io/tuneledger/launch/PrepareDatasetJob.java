@@ -92,7 +92,7 @@ public class PrepareDatasetJob implements JobDefinition {
                         ValueRule.oneOf("near", "exact", "none")),
                 ParameterSpec.optional("dedupe.threshold", "0.9",
                         "Estimated Jaccard similarity at which two texts are near duplicates",
-                        decimal(0.5, 1.0)),
+                        ValueRule.decimal(0.5, 1.0)),
                 ParameterSpec.optional("split", "0.8,0.1,0.1", "Shares of train, validation and test",
                         v -> problem(() -> new StratifiedSplitter(StratifiedSplitter.parseRatios(v), 0))),
                 ParameterSpec.optional("split.seed", "42", "Seed of the split (and of augmentation)",
@@ -138,17 +138,8 @@ public class PrepareDatasetJob implements JobDefinition {
         if (input == null) {
             return;
         }
-        if (!parameters.containsKey("input.format")) {
-            String file = input.getFileName().toString().toLowerCase(Locale.ROOT);
-            if (file.endsWith(".jsonl") || file.endsWith(".ndjson")) {
-                parameters.put("input.format", "jsonl");
-            } else if (file.endsWith(".csv")) {
-                parameters.put("input.format", "csv");
-            } else {
-                errors.add(new ParameterError("input.format",
-                        "cannot be told from the file name '" + file + "'; give input.format=jsonl or csv"));
-                return;
-            }
+        if (!completeFormat(parameters, "input.format", input, errors)) {
+            return;
         }
         if (parameters.get("input.format").equals("csv")) {
             int max = Integer.parseInt(parameters.get("max.record.bytes"));
@@ -199,6 +190,28 @@ public class PrepareDatasetJob implements JobDefinition {
         }
     }
 
+    /**
+     * Sets the format parameter from the file extension (.jsonl, .ndjson, .csv) when it is not given; false, with an
+     * error naming the parameter, when the extension says nothing.
+     */
+    static boolean completeFormat(Map<String, String> parameters, String name, Path file,
+            List<ParameterError> errors) {
+        if (parameters.containsKey(name)) {
+            return true;
+        }
+        String fileName = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (fileName.endsWith(".jsonl") || fileName.endsWith(".ndjson")) {
+            parameters.put(name, "jsonl");
+        } else if (fileName.endsWith(".csv")) {
+            parameters.put(name, "csv");
+        } else {
+            errors.add(new ParameterError(name, "cannot be told from the file name '" + fileName + "'; give " + name
+                    + "=jsonl or csv"));
+            return false;
+        }
+        return true;
+    }
+
     /** Resolves a file parameter inside the data roots and replaces it with the real path. */
     private Path resolve(Map<String, String> parameters, String name, List<ParameterError> errors) {
         try {
@@ -215,18 +228,6 @@ public class PrepareDatasetJob implements JobDefinition {
         return v -> Arrays.stream(v.split(",")).anyMatch(String::isBlank)
                 ? Optional.of("must be a comma-separated list of labels without empty entries, got '" + v + "'")
                 : Optional.empty();
-    }
-
-    private static ValueRule decimal(double min, double max) {
-        return v -> {
-            try {
-                double d = Double.parseDouble(v.strip());
-                return d >= min && d <= max ? Optional.empty()
-                        : Optional.of("must be between " + min + " and " + max + ", got " + v);
-            } catch (NumberFormatException e) {
-                return Optional.of("must be a number, got '" + v + "'");
-            }
-        };
     }
 
     private static Optional<String> problem(Runnable check) {

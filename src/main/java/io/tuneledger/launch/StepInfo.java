@@ -8,7 +8,8 @@ import java.util.Map;
  * own counts (accepted, quarantined, ...) and its progress through its input.
  */
 public record StepInfo(long stepExecutionId, String stepName, String batchStatus, String exitStatus,
-        Instant startTime, Instant endTime, Map<String, Long> metrics, Map<String, Long> counts, Progress progress) {
+        Instant startTime, Instant endTime, Map<String, Long> metrics, Map<String, Long> counts,
+        Map<String, Double> values, Progress progress) {
 
     /** {@code done} of {@code total} {@code unit}; {@code fraction} in [0, 1], or null when the total is unknown. */
     public record Progress(long done, Long total, String unit, Double fraction) {

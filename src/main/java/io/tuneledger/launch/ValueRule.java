@@ -55,4 +55,22 @@ public interface ValueRule {
         return v -> p.matcher(v).matches() ? Optional.empty()
                 : Optional.of("must be a field name (letters, digits, '_', '.', '-'), got '" + v + "'");
     }
+
+    /** A decimal number in [min, max]. */
+    static ValueRule decimal(double min, double max) {
+        return v -> {
+            try {
+                double d = Double.parseDouble(v.strip());
+                return d >= min && d <= max ? Optional.empty()
+                        : Optional.of("must be between " + min + " and " + max + ", got " + v);
+            } catch (NumberFormatException e) {
+                return Optional.of("must be a number, got '" + v + "'");
+            }
+        };
+    }
+
+    /** This rule, or the word {@code word}. */
+    default ValueRule or(String word) {
+        return v -> v.strip().equals(word) ? Optional.empty() : check(v);
+    }
 }

@@ -1,5 +1,10 @@
 package io.tuneledger.ml;
 
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,5 +52,38 @@ public record ClassificationMetrics(List<String> labels, double accuracy, double
         double accuracy = truth.length == 0 ? 0 : correct / (double) truth.length;
         return new ClassificationMetrics(List.copyOf(labels), accuracy, k == 0 ? 0 : f1Sum / k, List.copyOf(per),
                 confusion);
+    }
+
+    /** As JSON: labels, accuracy, macroF1, perClass, confusion (rows: truth, columns: prediction). */
+    public JsonObject toJson() {
+        JsonArrayBuilder per = Json.createArrayBuilder();
+        for (PerClass c : perClass) {
+            per.add(Json.createObjectBuilder().add("label", c.label()).add("precision", c.precision())
+                    .add("recall", c.recall()).add("f1", c.f1()).add("support", c.support()));
+        }
+        JsonArrayBuilder matrix = Json.createArrayBuilder();
+        for (long[] row : confusion) {
+            JsonArrayBuilder r = Json.createArrayBuilder();
+            for (long v : row) {
+                r.add(v);
+            }
+            matrix.add(r);
+        }
+        return Json.createObjectBuilder().add("labels", Json.createArrayBuilder(labels)).add("accuracy", accuracy)
+                .add("macroF1", macroF1).add("perClass", per).add("confusion", matrix).build();
+    }
+
+    /** Reads what {@link #toJson()} wrote. */
+    public static ClassificationMetrics fromJson(JsonObject json) {
+        List<String> labels = json.getJsonArray("labels").getValuesAs(v -> ((jakarta.json.JsonString) v).getString());
+        List<PerClass> per = json.getJsonArray("perClass").stream().map(JsonValue::asJsonObject)
+                .map(o -> new PerClass(o.getString("label"), o.getJsonNumber("precision").doubleValue(),
+                        o.getJsonNumber("recall").doubleValue(), o.getJsonNumber("f1").doubleValue(),
+                        o.getJsonNumber("support").longValue()))
+                .toList();
+        long[][] confusion = json.getJsonArray("confusion").stream().map(r -> r.asJsonArray().stream()
+                .mapToLong(x -> ((JsonNumber) x).longValue()).toArray()).toArray(long[][]::new);
+        return new ClassificationMetrics(labels, json.getJsonNumber("accuracy").doubleValue(),
+                json.getJsonNumber("macroF1").doubleValue(), per, confusion);
     }
 }

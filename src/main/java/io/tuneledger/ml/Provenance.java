@@ -43,21 +43,7 @@ public record Provenance(String baseModel, String baseModelSha256, String datase
                         .add("java", javaVersion).add("platform", platform))
                 .add("createdAt", createdAt.toString());
         if (validation != null) {
-            JsonArrayBuilder per = Json.createArrayBuilder();
-            for (ClassificationMetrics.PerClass c : validation.perClass()) {
-                per.add(Json.createObjectBuilder().add("label", c.label()).add("precision", c.precision())
-                        .add("recall", c.recall()).add("f1", c.f1()).add("support", c.support()));
-            }
-            JsonArrayBuilder confusion = Json.createArrayBuilder();
-            for (long[] row : validation.confusion()) {
-                JsonArrayBuilder r = Json.createArrayBuilder();
-                for (long v : row) {
-                    r.add(v);
-                }
-                confusion.add(r);
-            }
-            b.add("validation", Json.createObjectBuilder().add("accuracy", validation.accuracy())
-                    .add("macroF1", validation.macroF1()).add("perClass", per).add("confusion", confusion));
+            b.add("validation", validation.toJson());
         }
         return b.build();
     }

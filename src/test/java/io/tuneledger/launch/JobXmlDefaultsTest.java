@@ -20,7 +20,22 @@ class JobXmlDefaultsTest {
 
     @Test
     void prepareDatasetXmlAgreesWithItsDefinition() throws Exception {
-        JobDefinition definition = new PrepareDatasetJob();
+        check(new PrepareDatasetJob());
+    }
+
+    @Test
+    void scoreXmlAgreesWithItsDefinition() throws Exception {
+        check(new ScoreJob());
+    }
+
+    @Test
+    void pipelineXmlAgreesWithItsDefinition() throws Exception {
+        PipelineJob pipeline = new PipelineJob();
+        pipeline.prepareDataset = new PrepareDatasetJob();
+        check(pipeline);
+    }
+
+    private static void check(JobDefinition definition) throws Exception {
         String xml = Files.readString(Path.of("batch-jobs", definition.jobName() + ".xml"));
         Map<String, ParameterSpec> specs = definition.parameters().stream()
                 .collect(Collectors.toMap(ParameterSpec::name, p -> p));

@@ -1,0 +1,94 @@
+package io.tuneledger.api;
+
+import io.tuneledger.registry.ModelRegistry;
+import io.tuneledger.registry.ModelVersion;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.StringReader;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Model versions: the list, and one version with its metrics, artifact SHA-256 and lineage. */
+@Path("/models")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class ModelsResource {
+
+    @Inject
+    ModelRegistry registry;
+
+    /** Every model with its versions (number, status, test macro-F1, weights hash, dataset, job execution). */
+    @GET
+    public JsonObject list() {
+        Map<String, JsonArrayBuilder> byName = new LinkedHashMap<>();
+        for (ModelVersion v : registry.all()) {
+            byName.computeIfAbsent(v.name(), n -> Json.createArrayBuilder()).add(summary(v));
+        }
+        JsonArrayBuilder models = Json.createArrayBuilder();
+        byName.forEach((name, versions) -> models.add(Json.createObjectBuilder().add("name", name)
+                .add("versions", versions)));
+        return Json.createObjectBuilder().add("models", models).build();
+    }
+
+    /**
+     * One version ({@code latest}: the newest that was not rejected): summary, lineage, every parameter, labels,
+     * evaluation (fine-tuned and baseline, with confusion matrices) and the gate decision.
+     */
+    @GET
+    @Path("{name}/versions/{version}")
+    public Response version(@PathParam("name") String name, @PathParam("version") String version) {
+        Optional<ModelVersion> found;
+        if ("latest".equals(version)) {
+            found = registry.latestUsable(name);
+        } else {
+            try {
+                found = registry.find(name, Integer.parseInt(version));
+            } catch (NumberFormatException e) {
+                found = Optional.empty();
+            }
+        }
+        if (found.isEmpty()) {
+            return Response.status(Response.Status.NOT_FOUND).entity(ErrorBody.of(null, "no model version " + name
+                    + " " + version)).build();
+        }
+        ModelVersion v = found.get();
+        JsonObject details;
+        try (var r = Json.createReader(new StringReader(v.details()))) {
+            details = r.readObject();
+        }
+        return Response.ok(Json.createObjectBuilder(summary(v))
+                .add("name", v.name())
+                .add("lineage", Json.createObjectBuilder()
+                        .add("baseModel", v.baseModel()).add("baseModelSha256", v.baseModelSha256())
+                        .add("dataset", v.datasetName()).add("datasetVersion", v.datasetVersion())
+                        .add("datasetSha256", v.datasetSha256()).add("jobInstanceId", v.jobInstanceId())
+                        .add("jobExecutionId", v.jobExecutionId()))
+                .add("artifact", Json.createObjectBuilder().add("path", v.path())
+                        .add("weightsSha256", v.weightsSha256()))
+                .addAll(Json.createObjectBuilder(details))
+                .build()).build();
+    }
+
+    static JsonObject summary(ModelVersion v) {
+        return Json.createObjectBuilder()
+                .add("version", v.version())
+                .add("status", v.status().name().toLowerCase())
+                .add("testMacroF1", v.testMacroF1())
+                .add("weightsSha256", v.weightsSha256())
+                .add("baseModel", v.baseModel())
+                .add("dataset", v.datasetName() + " v" + v.datasetVersion())
+                .add("createdAt", v.createdAt().toString())
+                .add("jobExecutionId", v.jobExecutionId())
+                .build();
+    }
+}

@@ -1,0 +1,125 @@
+package io.tuneledger.batch;
+
+import io.tuneledger.data.CsvFileSource;
+import io.tuneledger.data.DataStore;
+import io.tuneledger.data.FieldMapping;
+import io.tuneledger.data.IngestOutcome;
+import io.tuneledger.data.JsonlRecordSource;
+import io.tuneledger.data.PiiRedactor;
+import io.tuneledger.data.RecordSource;
+import io.tuneledger.data.SourcePosition;
+import io.tuneledger.data.TextCleaner;
+import jakarta.batch.api.BatchProperty;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.nio.file.Path;
+
+/**
+ * Reads the records of one score partition (record number modulo the partition count), cleaned and redacted as the
+ * model's training data was. A record that cannot be scored (no id, no text, bad JSON, ...) becomes an item with its
+ * reason, so it is reported, never dropped. Checkpoint: the input position, so a restart reads nothing twice.
+ */
+@Named
+@Dependent
+public class ScoreRecordReader extends CheckpointedItemReader<ScoreItem, SourcePosition> {
+
+    @Inject
+    @BatchProperty(name = "input.path")
+    String inputPath;
+
+    @Inject
+    @BatchProperty(name = "input.format")
+    String format;
+
+    @Inject
+    @BatchProperty(name = "id.field")
+    String idField;
+
+    @Inject
+    @BatchProperty(name = "text.field")
+    String textField;
+
+    @Inject
+    @BatchProperty(name = "partition.index")
+    String partitionIndex;
+
+    @Inject
+    @BatchProperty(name = "partition.count")
+    String partitionCount;
+
+    @Inject
+    DataStore store;
+
+    @Inject
+    ScoreRun run;
+
+    private RecordSource source;
+    private TextCleaner cleaner;
+    private boolean redact;
+    private int index;
+    private int count;
+
+    public ScoreRecordReader() {
+        super(SourcePosition.class);
+    }
+
+    @Override
+    protected void openAt(SourcePosition position) throws Exception {
+        ScoreRun.Pinned pinned = run.pinned();
+        cleaner = ScoreRun.cleaner(pinned);
+        redact = pinned.redactPii();
+        index = Integer.parseInt(partitionIndex);
+        count = Integer.parseInt(partitionCount);
+        Path file = store.resolveInput(inputPath);
+        FieldMapping fields = FieldMapping.unlabelled(idField, textField);
+        int max = 16 * 1024 * 1024;
+        source = "csv".equals(format) ? CsvFileSource.open(file, fields, position, max)
+                : JsonlRecordSource.open(file, fields, position, max);
+    }
+
+    @Override
+    protected ScoreItem readNext() throws Exception {
+        while (true) {
+            long number = source.position().records();
+            IngestOutcome next = source.next();
+            if (next == null) {
+                FineTuneRun.writeJson(run.dir().resolve("read-" + index + ".json"),
+                        jakarta.json.Json.createObjectBuilder().add("records", number).build());
+                return null;
+            }
+            if (number % count != index) {
+                continue;
+            }
+            if (next instanceof IngestOutcome.Accepted a) {
+                String text = cleaner.clean(a.record().text());
+                if (redact) {
+                    text = PiiRedactor.redact(text).text();
+                }
+                return text.isBlank()
+                        ? new ScoreItem(number, a.record().id(), null, "EMPTY_TEXT: nothing is left after cleaning")
+                        : new ScoreItem(number, a.record().id(), text, null);
+            }
+            IngestOutcome.Quarantined q = (IngestOutcome.Quarantined) next;
+            return new ScoreItem(number, q.id(), null, q.reason().name() + ": " + q.detail());
+        }
+    }
+
+    @Override
+    protected SourcePosition position() {
+        return source.position();
+    }
+
+    @Override
+    protected StepProgress.Progress progress() {
+        long[] p = source.progress();
+        return new StepProgress.Progress(p[0], p[1], 0);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (source != null) {
+            source.close();
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package io.tuneledger.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The pipeline, fine-tune and score jobs through the REST API: the bundled sample from raw mails to a registered model
+ * that beats its frozen-encoder baseline and to a predictions file with one line per record; the quality gate; a stop
+ * during training and the restart; 400s before anything starts.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class PipelineIT extends AbstractIT {
+
+    /** Settings that keep a test run short: one epoch of 64-token texts. */
+    static final Map<String, String> FAST = Map.of("train.epochs", "1", "train.max.length", "64",
+            "train.learning.rate", "1e-4", "checkpoint.every.steps", "10");
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return TestDeployments.application();
+    }
+
+    @Test
+    void pipelineOnTheSampleRegistersAModelThatBeatsTheBaselineAndScoresEveryRecord() throws Exception {
+        Map<String, String> params = with(FAST, "dataset.name", "pipeline-it", "input.path", SAMPLE,
+                "model.name", "pipeline-it", "score.input.path", SAMPLE, "score.output.path", "pipeline-it.jsonl");
+        JsonObject done = awaitEnd(startJob("pipeline", params).getJsonNumber("executionId").longValue(),
+                Duration.ofMinutes(10));
+        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+        assertEquals("COMPLETED", done.getString("exitStatus"));
+
+        JsonObject train = step(done, "train");
+        JsonObject progress = train.getJsonObject("progress");
+        assertEquals("steps", progress.getString("unit"));
+        assertEquals(35, progress.getInt("total"), "560 training records in batches of 16");
+        assertEquals(35, progress.getInt("done"));
+        JsonObject values = train.getJsonObject("values");
+        assertTrue(values.containsKey("loss") && values.containsKey("validationMacroF1"), values::toString);
+
+        JsonObject model = get("/api/models/pipeline-it/versions/1").object();
+        assertEquals("candidate", model.getString("status"));
+        assertEquals("pipeline-it", model.getJsonObject("lineage").getString("dataset"));
+        assertEquals(manifest("pipeline-it", "latest").getString("contentSha256"),
+                model.getJsonObject("lineage").getString("datasetSha256"));
+        double tuned = model.getJsonObject("evaluation").getJsonObject("test").getJsonNumber("macroF1").doubleValue();
+        double baseline = model.getJsonObject("evaluation").getJsonObject("baseline").getJsonObject("test")
+                .getJsonNumber("macroF1").doubleValue();
+        assertTrue(tuned >= 0.8, "fine-tuned test macro-F1 " + tuned);
+        assertTrue(tuned > baseline + 0.1, "fine-tuned " + tuned + " against frozen-encoder baseline " + baseline);
+        assertEquals(2, model.getJsonObject("evaluation").getJsonObject("test").getJsonArray("confusion").size());
+        Path artifact = Path.of(model.getJsonObject("artifact").getString("path"));
+        assertEquals(sha256(artifact.resolve("model.safetensors")), model.getString("weightsSha256"));
+
+        // One prediction per input record, in input order, and they agree with the labels.
+        Path output = storeHome().resolve("outbox").resolve("pipeline-it.jsonl");
+        List<JsonObject> predictions = readJsonl(output);
+        assertEquals(sampleIds(), predictions.stream().map(p -> p.getString("id")).toList());
+        assertTrue(Files.notExists(output.resolveSibling("pipeline-it.jsonl.rejected.jsonl")));
+        Map<String, String> truth = readJsonl(Path.of("samples", SAMPLE)).stream()
+                .collect(Collectors.toMap(o -> o.getString("id"), o -> o.getString("label")));
+        long right = 0;
+        for (JsonObject p : predictions) {
+            assertEquals("pipeline-it", p.getString("model"));
+            assertEquals(1, p.getInt("modelVersion"));
+            JsonObject probs = p.getJsonObject("probabilities");
+            assertEquals(Set.of("ham", "spam"), probs.keySet());
+            double sum = probs.values().stream().mapToDouble(v -> ((jakarta.json.JsonNumber) v).doubleValue()).sum();
+            assertEquals(1.0, sum, 1e-4);
+            if (p.getString("label").equals(truth.get(p.getString("id")))) {
+                right++;
+            }
+        }
+        assertTrue(right >= 0.85 * predictions.size(), right + " of " + predictions.size() + " predictions right");
+        assertEquals(predictions.size(), step(done, "merge").getJsonObject("counts").getInt("scored"));
+    }
+
+    @Test
+    void aModelBelowTheGateIsRejectedAndTheNextVersionCanContinueFromIt() throws Exception {
+        prepare("gate-it");
+        Map<String, String> params = with(FAST, "dataset.name", "gate-it", "model.name", "gate-it",
+                "train.mode", "head", "train.max.length", "32", "train.batch.size", "32",
+                "gate.min.macro.f1", "0.999");
+        JsonObject done = awaitEnd(startJob("fine-tune", params).getJsonNumber("executionId").longValue(),
+                Duration.ofMinutes(10));
+        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+        assertEquals("GATE_FAILED", done.getString("exitStatus"));
+        assertEquals("GATE_FAILED", step(done, "gate").getString("exitStatus"));
+        JsonObject model = get("/api/models/gate-it/versions/1").object();
+        assertEquals("rejected", model.getString("status"));
+        assertEquals("GATE_FAILED", model.getJsonObject("gate").getString("decision"));
+        assertEquals(404, get("/api/models/gate-it/versions/latest").status(), "latest skips rejected versions");
+
+        Reply score = post("/api/jobs/score/executions", parameters(Map.of("model.name", "gate-it",
+                "model.version", "1", "input.path", SAMPLE)));
+        assertEquals(400, score.status(), score::text);
+        assertEquals("model.version", firstErrorParameter(score));
+
+        // Incremental training: the next version starts from version 1's weights (head and labels included).
+        Map<String, String> again = with(params, "base.model", "gate-it:1", "gate.min.macro.f1", "none");
+        JsonObject second = awaitEnd(startJob("fine-tune", again).getJsonNumber("executionId").longValue(),
+                Duration.ofMinutes(10));
+        assertEquals("COMPLETED", second.getString("batchStatus"), second::toString);
+        JsonObject v2 = get("/api/models/gate-it/versions/2").object();
+        assertEquals("candidate", v2.getString("status"));
+        assertEquals("gate-it:1", v2.getJsonObject("lineage").getString("baseModel"));
+        assertEquals(model.getString("weightsSha256"), v2.getJsonObject("lineage").getString("baseModelSha256"));
+    }
+
+    @Test
+    void aStopDuringTrainingCommitsWhatWasDoneAndTheRestartFinishesTheRemainingSteps() throws Exception {
+        prepare("stop-it");
+        Map<String, String> params = with(FAST, "dataset.name", "stop-it", "model.name", "stop-it",
+                "train.max.length", "32", "train.batch.size", "32", "checkpoint.every.steps", "3");
+        long first = startJob("fine-tune", params).getJsonNumber("executionId").longValue();
+        awaitTrainingSteps(first, 3);
+        Reply stop = post("/api/executions/" + first + "/stop", parameters(Map.of()));
+        assertEquals(202, stop.status(), stop::text);
+        JsonObject stopped = awaitEnd(first, Duration.ofMinutes(5));
+        assertEquals("STOPPED", stopped.getString("batchStatus"), stopped::toString);
+        JsonObject train = step(stopped, "train");
+        int done = train.getJsonObject("progress").getInt("done");
+        int total = train.getJsonObject("progress").getInt("total");
+        assertEquals(18, total, "560 records in batches of 32");
+        assertTrue(done >= 3 && done < total, "stopped part-way: " + done);
+        assertEquals(done, metric(train, "readCount"), "the updates made before the stop were all committed");
+
+        long second = restart(first, Map.of()).getJsonNumber("executionId").longValue();
+        JsonObject completed = awaitEnd(second, Duration.ofMinutes(10));
+        assertEquals("COMPLETED", completed.getString("batchStatus"), completed::toString);
+        assertEquals(total - done, metric(step(completed, "train"), "readCount"),
+                "the restart made only the remaining updates");
+        assertEquals("candidate", get("/api/models/stop-it/versions/1").object().getString("status"));
+    }
+
+    @Test
+    void badParametersAre400sNamingTheParameter() throws Exception {
+        assertEquals("model.name", firstErrorParameter(post("/api/jobs/fine-tune/executions",
+                parameters(Map.of("dataset.name", "no-such-dataset")))));
+        assertEquals("dataset.name", firstErrorParameter(post("/api/jobs/fine-tune/executions",
+                parameters(Map.of("dataset.name", "no-such-dataset", "model.name", "m")))));
+        Reply base = post("/api/jobs/pipeline/executions", parameters(Map.of("dataset.name", "d",
+                "input.path", SAMPLE, "model.name", "m", "base.model", "gpt-17")));
+        assertEquals("base.model", firstErrorParameter(base));
+        Reply rate = post("/api/jobs/pipeline/executions", parameters(Map.of("dataset.name", "d",
+                "input.path", SAMPLE, "model.name", "m", "train.learning.rate", "fast")));
+        assertEquals("train.learning.rate", firstErrorParameter(rate));
+        Reply output = post("/api/jobs/pipeline/executions", parameters(Map.of("dataset.name", "d",
+                "input.path", SAMPLE, "model.name", "m", "score.input.path", SAMPLE,
+                "score.output.path", "/etc/predictions.jsonl")));
+        assertEquals("score.output.path", firstErrorParameter(output));
+        Reply noModel = post("/api/jobs/score/executions", parameters(Map.of("model.name", "no-such-model",
+                "input.path", SAMPLE)));
+        assertEquals("model.name", firstErrorParameter(noModel));
+    }
+
+    /** The parameter named by the first error of a 400 answer. */
+    static String firstErrorParameter(Reply reply) {
+        assertEquals(400, reply.status(), reply::text);
+        return reply.object().getJsonArray("errors").getJsonObject(0).getString("parameter");
+    }
+
+    static void prepare(String dataset) throws Exception {
+        JsonObject done = awaitEnd(startJob("prepare-dataset", Map.of("dataset.name", dataset, "input.path", SAMPLE))
+                .getJsonNumber("executionId").longValue(), Duration.ofMinutes(5));
+        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+    }
+
+    /** Polls until the train step of an execution has done at least {@code steps} updates. */
+    static int awaitTrainingSteps(long executionId, int steps) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonObject e = get("/api/executions/" + executionId).object();
+            for (JsonValue v : e.getJsonArray("steps")) {
+                JsonObject s = v.asJsonObject();
+                if (s.getString("stepName").equals("train") && s.get("progress") instanceof JsonObject p
+                        && p.getInt("done") >= steps) {
+                    return p.getInt("done");
+                }
+            }
+            if (!e.getString("batchStatus").equals("STARTED") && !e.getString("batchStatus").equals("STARTING")) {
+                throw new AssertionError("execution " + executionId + " ended before step " + steps + ": " + e);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("execution " + executionId + " did not reach training step " + steps);
+    }
+
+    static Map<String, String> with(Map<String, String> base, String... pairs) {
+        Map<String, String> m = new HashMap<>(base);
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put(pairs[i], pairs[i + 1]);
+        }
+        return m;
+    }
+
+    static String sha256(Path file) throws Exception {
+        MessageDigest d = MessageDigest.getInstance("SHA-256");
+        d.update(Files.readAllBytes(file));
+        return HexFormat.of().formatHex(d.digest());
+    }
+}
