@@ -41,9 +41,9 @@ await() {  # execution id -> its JSON once it ends
     sleep 0.5
   done
 }
-secs() {  # execution JSON -> seconds from start to end (the repository's own times)
+secs() {  # execution JSON -> seconds from start to end (the repository's own times), one decimal
   jq -r 'def t(s): (s | sub("\\.[0-9]+"; "") | fromdateiso8601) + (s | capture("\\.(?<f>[0-9]+)").f // "0" | ("0." + .) | tonumber);
-    t(.endTime) - t(.startTime)'
+    t(.endTime) - t(.startTime)' | xargs printf '%.1f\n'
 }
 now() { date +%s.%N; }
 
@@ -75,8 +75,9 @@ while :; do
   sleep 0.2
 done
 t_kill=$(now)
-kill -9 "$(cat target/tuneledger-server.pid)"
-while kill -0 "$(cat target/tuneledger-server.pid)" 2>/dev/null; do sleep 0.1; done
+pid=$(cat target/tuneledger-server.pid)
+kill -9 "$pid"
+while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
 rm -f target/tuneledger-server.pid
 t_down=$(now)
 bin/tuneledger server start >/dev/null
