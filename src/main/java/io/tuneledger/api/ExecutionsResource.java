@@ -2,8 +2,8 @@ package io.tuneledger.api;
 
 import io.tuneledger.launch.ExecutionInfo;
 import io.tuneledger.launch.JobLauncher;
-import io.tuneledger.launch.Launched;
 import io.tuneledger.launch.LaunchException;
+import io.tuneledger.launch.Launched;
 import io.tuneledger.launch.ParameterError;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -15,8 +15,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 import java.util.Set;
 
@@ -56,8 +58,8 @@ public class ExecutionsResource {
     /** Asks a running execution to stop; 202, or 409 when it is not running. */
     @POST
     @Path("/{id}/stop")
-    public Response stop(@PathParam("id") long id) {
-        launcher.stop(id);
+    public Response stop(@PathParam("id") long id, @Context SecurityContext security) {
+        launcher.stop(LaunchRequests.actor(security), id);
         return Response.accepted(launcher.execution(id)).build();
     }
 
@@ -67,8 +69,8 @@ public class ExecutionsResource {
      */
     @POST
     @Path("/{id}/restart")
-    public Response restart(@PathParam("id") long id, JsonObject body) {
-        Launched launched = launcher.restart(id, LaunchRequests.parameters(body));
+    public Response restart(@PathParam("id") long id, JsonObject body, @Context SecurityContext security) {
+        Launched launched = launcher.restart(LaunchRequests.actor(security), id, LaunchRequests.parameters(body));
         return Response.accepted(launched).build();
     }
 }

@@ -12,10 +12,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
 import java.util.List;
 
 /** The job catalog and job launches. */
@@ -40,8 +41,9 @@ public class JobsResource {
     @POST
     @Path("/{job}/executions")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response start(@PathParam("job") String job, JsonObject body, @Context UriInfo uri) {
-        Launched launched = launcher.start(job, LaunchRequests.parameters(body));
+    public Response start(@PathParam("job") String job, JsonObject body, @Context UriInfo uri,
+            @Context SecurityContext security) {
+        Launched launched = launcher.start(LaunchRequests.actor(security), job, LaunchRequests.parameters(body));
         return Response.accepted(launched)
                 .location(uri.getBaseUriBuilder().path("executions").path(Long.toString(launched.executionId())).build())
                 .build();

@@ -5,6 +5,7 @@ import io.tuneledger.launch.ParameterError;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.ws.rs.core.SecurityContext;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,5 +37,11 @@ final class LaunchRequests {
             }
         }
         return result;
+    }
+
+    /** Who is calling: the authenticated principal, or {@code anonymous} while the API has no authentication. */
+    static String actor(SecurityContext security) {
+        return security == null || security.getUserPrincipal() == null ? "anonymous"
+                : security.getUserPrincipal().getName();
     }
 }

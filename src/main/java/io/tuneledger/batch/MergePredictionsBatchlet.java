@@ -1,8 +1,10 @@
 package io.tuneledger.batch;
 
+import io.tuneledger.audit.AuditLedger;
 import io.tuneledger.data.JsonlFiles;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.api.BatchProperty;
+import jakarta.batch.runtime.context.JobContext;
 import jakarta.batch.runtime.context.StepContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -39,6 +41,12 @@ public class MergePredictionsBatchlet extends AbstractBatchlet {
 
     @Inject
     StepContext stepContext;
+
+    @Inject
+    JobContext jobContext;
+
+    @Inject
+    AuditLedger ledger;
 
     @Inject
     ScoreRun run;
@@ -106,6 +114,10 @@ public class MergePredictionsBatchlet extends AbstractBatchlet {
                 r.close();
             }
         }
+        ledger.append(AuditLedger.SYSTEM, "predictions.written", "model", pinned.modelName() + " v"
+                + pinned.modelVersion(), Json.createObjectBuilder().add("output", output.toString()).add("sha256", sha)
+                        .add("read", total).add("scored", scored).add("rejected", rejected)
+                        .add("jobExecutionId", jobContext.getExecutionId()).build());
         StepProgress.count(stepContext, "read", total);
         StepProgress.count(stepContext, "scored", scored);
         StepProgress.count(stepContext, "rejected", rejected);

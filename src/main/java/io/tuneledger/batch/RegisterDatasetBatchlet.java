@@ -1,5 +1,6 @@
 package io.tuneledger.batch;
 
+import io.tuneledger.audit.AuditLedger;
 import io.tuneledger.data.BlockedTerms;
 import io.tuneledger.data.DatasetAssembler;
 import io.tuneledger.data.EdaAugmenter;
@@ -50,6 +51,9 @@ import javax.sql.DataSource;
 public class RegisterDatasetBatchlet extends StagingBatchlet {
 
     private static final Logger LOG = Logger.getLogger(RegisterDatasetBatchlet.class.getName());
+
+    @Inject
+    AuditLedger ledger;
 
     @Inject
     @BatchProperty(name = "dataset.name")
@@ -108,6 +112,11 @@ public class RegisterDatasetBatchlet extends StagingBatchlet {
                 Files.writeString(build.resolve("manifest.json"), manifest.toString(), StandardCharsets.UTF_8);
                 makeReadOnly(build);
                 Files.move(build, target, StandardCopyOption.ATOMIC_MOVE);
+                ledger.append(AuditLedger.SYSTEM, "dataset.created", "dataset", datasetName + " v" + version,
+                        Json.createObjectBuilder().add("contentSha256", result.contentSha256())
+                                .add("source", source).add("counts", manifest.getJsonObject("counts"))
+                                .add("quarantine", manifest.getJsonObject("quarantine"))
+                                .add("jobExecutionId", jobContext.getExecutionId()).build());
                 return new DatasetVersion(datasetName, version, result.contentSha256(), source.getString("sha256"),
                         source.toString(), result.read(), result.records(), result.quarantined(), result.duplicates(),
                         parameters.getProperty("tokenizer"), created, instance, jobContext.getExecutionId(),

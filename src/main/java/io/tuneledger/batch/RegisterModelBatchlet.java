@@ -1,6 +1,7 @@
 package io.tuneledger.batch;
 
 import ai.djl.engine.Engine;
+import io.tuneledger.audit.AuditLedger;
 import io.tuneledger.data.DataStore;
 import io.tuneledger.ml.ClassificationMetrics;
 import io.tuneledger.ml.Provenance;
@@ -53,6 +54,9 @@ public class RegisterModelBatchlet extends AbstractBatchlet {
 
     @Inject
     ModelRegistry models;
+
+    @Inject
+    AuditLedger ledger;
 
     @Override
     public String process() throws Exception {
@@ -121,6 +125,12 @@ public class RegisterModelBatchlet extends AbstractBatchlet {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            ledger.append(AuditLedger.SYSTEM, rejected ? "model.rejected" : "model.registered", "model",
+                    modelName + " v" + version, Json.createObjectBuilder().add("weightsSha256", weightsSha)
+                            .add("baseModel", baseModel).add("baseModelSha256", baseSha)
+                            .add("dataset", datasetName + " v" + datasetVersion).add("datasetSha256", datasetSha)
+                            .add("testMacroF1", testF1).add("gate", gate)
+                            .add("jobExecutionId", jobContext.getExecutionId()).build());
             return new ModelVersion(modelName, version, baseModel, baseSha, datasetName, datasetVersion, datasetSha,
                     rejected ? ModelVersion.Status.REJECTED : ModelVersion.Status.CANDIDATE, testF1, weightsSha,
                     target.toString(), instance, jobContext.getExecutionId(), Instant.now(), details.toString());

@@ -1,6 +1,9 @@
 package io.tuneledger.batch;
 
+import io.tuneledger.audit.AuditLedger;
+import io.tuneledger.data.JsonlFiles;
 import jakarta.batch.api.chunk.AbstractItemWriter;
+import jakarta.batch.runtime.context.JobContext;
 import jakarta.batch.runtime.context.StepContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -35,6 +38,12 @@ public class TrainingCheckpointWriter extends AbstractItemWriter {
     @Inject
     FineTuneRun run;
 
+    @Inject
+    JobContext jobContext;
+
+    @Inject
+    AuditLedger ledger;
+
     @Override
     public void writeItems(List<Object> items) throws Exception {
         TrainingRun training = (TrainingRun) stepContext.getTransientUserData();
@@ -44,6 +53,11 @@ public class TrainingCheckpointWriter extends AbstractItemWriter {
         String previous = training.lastState;
         training.lastState = name;
         deleteStatesExcept(dir, name, previous);
+        // In the chunk's transaction: the event commits with the checkpoint that names this state, or not at all.
+        ledger.append(AuditLedger.SYSTEM, "training.checkpoint", "job-execution",
+                Long.toString(jobContext.getExecutionId()), Json.createObjectBuilder()
+                        .add("step", stepContext.getStepName()).add("steps", training.session.steps())
+                        .add("stateFile", name).add("sha256", JsonlFiles.sha256(dir.resolve(name))).build());
         LOG.fine(() -> "TUNE0302 Training state saved after step " + training.session.steps());
         if (training.session.finished()) {
             JsonArrayBuilder losses = Json.createArrayBuilder();

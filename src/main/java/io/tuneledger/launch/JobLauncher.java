@@ -1,5 +1,6 @@
 package io.tuneledger.launch;
 
+import io.tuneledger.audit.AuditLedger;
 import io.tuneledger.batch.StepProgress;
 import jakarta.batch.operations.JobExecutionAlreadyCompleteException;
 import jakarta.batch.operations.JobExecutionNotMostRecentException;
@@ -16,6 +17,7 @@ import jakarta.batch.runtime.Metric;
 import jakarta.batch.runtime.StepExecution;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,8 +46,14 @@ public class JobLauncher {
     @Inject
     JobCatalog catalog;
 
-    /** Validates the parameters, then starts the job. Nothing runs when a parameter is wrong. */
-    public Launched start(String jobName, Map<String, String> parameters) {
+    @Inject
+    AuditLedger ledger;
+
+    /**
+     * Validates the parameters, then starts the job, recording the launch with its parameters and the caller in the
+     * audit ledger. Nothing runs when a parameter is wrong.
+     */
+    public Launched start(String actor, String jobName, Map<String, String> parameters) {
         JobDefinition job = catalog.find(jobName).orElseThrow(() -> new LaunchException.UnknownJob(jobName));
         ParameterValidator.Result checked = ParameterValidator.validate(job, parameters);
         if (!checked.ok()) {
@@ -53,6 +61,9 @@ public class JobLauncher {
         }
         long executionId = operator().start(jobName, toProperties(checked.parameters()));
         LOG.info(() -> "TUNE0010 Launched job " + jobName + " as execution " + executionId);
+        ledger.append(actor, "job.launched", "job-execution", Long.toString(executionId), Json.createObjectBuilder()
+                .add("job", jobName).add("parameters", Json.createObjectBuilder(new TreeMap<String, Object>(
+                        checked.parameters()))).build());
         return launched(executionId);
     }
 
@@ -60,7 +71,7 @@ public class JobLauncher {
      * Restarts a failed or stopped execution from its last checkpoint, with its original parameters; {@code overrides}
      * may change some of them (validated like a start).
      */
-    public Launched restart(long executionId, Map<String, String> overrides) {
+    public Launched restart(String actor, long executionId, Map<String, String> overrides) {
         JobExecution previous = jobExecution(executionId);
         JobDefinition job = catalog.find(previous.getJobName())
                 .orElseThrow(() -> new LaunchException.UnknownJob(previous.getJobName()));
@@ -74,6 +85,10 @@ public class JobLauncher {
             long restarted = operator().restart(executionId, toProperties(checked.parameters()));
             LOG.info(() -> "TUNE0011 Restarted execution " + executionId + " of job " + previous.getJobName()
                     + " as execution " + restarted);
+            ledger.append(actor, "job.restart-requested", "job-execution", Long.toString(restarted),
+                    Json.createObjectBuilder().add("job", previous.getJobName()).add("restartOf", executionId)
+                            .add("overrides", Json.createObjectBuilder(new TreeMap<String, Object>(overrides)))
+                            .build());
             return launched(restarted);
         } catch (JobExecutionAlreadyCompleteException e) {
             throw new LaunchException.Conflict("Execution " + executionId + " completed: there is nothing to restart");
@@ -86,11 +101,13 @@ public class JobLauncher {
     }
 
     /** Asks a running execution to stop at its next checkpoint. */
-    public void stop(long executionId) {
+    public void stop(String actor, long executionId) {
         jobExecution(executionId);
         try {
             operator().stop(executionId);
             LOG.info(() -> "TUNE0012 Stop requested for execution " + executionId);
+            ledger.append(actor, "job.stop-requested", "job-execution", Long.toString(executionId),
+                    Json.createObjectBuilder().build());
         } catch (JobExecutionNotRunningException e) {
             throw new LaunchException.Conflict("Execution " + executionId + " is not running");
         }

@@ -16,7 +16,8 @@ final class TestDeployments {
             throw new IllegalStateException(war + " is missing: integration tests run after `mvn package`");
         }
         return ShrinkWrap.createFromZipFile(WebArchive.class, war)
-                .addClasses(FaultInjectingWriter.class, FaultInjectionJob.class, TicketTableFixture.class)
+                .addClasses(FaultInjectingWriter.class, FaultInjectionJob.class, TicketTableFixture.class,
+                        LedgerTamperFixture.class)
                 .addAsResource("fault-jobs/ingest-fault-test.xml", "META-INF/batch-jobs/ingest-fault-test.xml");
     }
 }

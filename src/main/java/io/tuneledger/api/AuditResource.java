@@ -1,0 +1,93 @@
+package io.tuneledger.api;
+
+import io.tuneledger.audit.AuditEvent;
+import io.tuneledger.audit.AuditLedger;
+import io.tuneledger.audit.AuditVerifier;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.StringReader;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/** The audit trail: events (newest first, filtered), and verification of the hash chain. */
+@Path("/audit")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class AuditResource {
+
+    @Inject
+    AuditLedger ledger;
+
+    @Inject
+    AuditVerifier verifier;
+
+    /**
+     * Events, newest first. {@code subject} is {@code type} or {@code type:id} (for example
+     * {@code job-execution:12}, {@code model:spam v3}); {@code from} and {@code to} are ISO-8601 instants.
+     */
+    @GET
+    public Response events(@QueryParam("subject") String subject, @QueryParam("from") String from,
+            @QueryParam("to") String to, @QueryParam("limit") @DefaultValue("100") int limit) {
+        for (String[] p : new String[][] {{"from", from}, {"to", to}}) {
+            if (p[1] != null) {
+                try {
+                    Instant.parse(p[1]);
+                } catch (DateTimeParseException e) {
+                    return Response.status(Response.Status.BAD_REQUEST).entity(ErrorBody.of(p[0],
+                            "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, got '" + p[1] + "'")).build();
+                }
+            }
+        }
+        if (limit < 1 || limit > 10_000) {
+            return Response.status(Response.Status.BAD_REQUEST).entity(ErrorBody.of("limit",
+                    "must be between 1 and 10000, got " + limit)).build();
+        }
+        String type = null;
+        String id = null;
+        if (subject != null && !subject.isBlank()) {
+            int colon = subject.indexOf(':');
+            type = colon < 0 ? subject : subject.substring(0, colon);
+            id = colon < 0 ? null : subject.substring(colon + 1);
+        }
+        JsonArrayBuilder events = Json.createArrayBuilder();
+        for (AuditEvent e : ledger.find(type, id, from, to, limit)) {
+            events.add(json(e));
+        }
+        return Response.ok(Json.createObjectBuilder().add("events", events).build()).build();
+    }
+
+    /** Recomputes the whole chain: valid with the count, or the first broken sequence number and why. */
+    @GET
+    @Path("/verify")
+    public JsonObject verify() {
+        AuditVerifier.Result r = verifier.verify();
+        JsonObjectBuilder b = Json.createObjectBuilder().add("valid", r.valid()).add("events", r.events());
+        if (r.valid()) {
+            b.add("lastHash", r.lastHash());
+        } else {
+            b.add("brokenAt", r.brokenAt()).add("reason", r.reason());
+        }
+        return b.build();
+    }
+
+    static JsonObject json(AuditEvent e) {
+        JsonObject details;
+        try (var r = Json.createReader(new StringReader(e.details()))) {
+            details = r.readObject();
+        }
+        return Json.createObjectBuilder().add("seq", e.seq()).add("time", e.time()).add("actor", e.actor())
+                .add("action", e.action()).add("subjectType", e.subjectType()).add("subjectId", e.subjectId())
+                .add("details", details).add("prevHash", e.prevHash()).add("hash", e.hash()).build();
+    }
+}
