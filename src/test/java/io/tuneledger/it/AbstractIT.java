@@ -34,6 +34,17 @@ public abstract class AbstractIT {
     /** The bundled sample, as the tests' input. */
     protected static final String SAMPLE = "spamassassin-sample.jsonl";
 
+    /**
+     * Suffix that makes this test run's dataset and model names its own: the PostgreSQL database outlives a run, so
+     * a fixed name would find the versions of earlier runs.
+     */
+    protected static final String RUN = Long.toString(System.currentTimeMillis(), 36);
+
+    /** {@code base} made unique to this test run. */
+    protected static String unique(String base) {
+        return base + "-" + RUN;
+    }
+
     private static final Set<String> FINAL = Set.of("COMPLETED", "FAILED", "STOPPED", "ABANDONED");
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();

@@ -34,7 +34,8 @@ class AuditIT extends AbstractIT {
 
     @Test
     void aJobRunIsRecordedFromLaunchToEndAndTheChainVerifies() throws Exception {
-        JsonObject launched = startJob("prepare-dataset", Map.of("dataset.name", "audit-it", "input.path", SAMPLE));
+        String dataset = unique("audit-it");
+        JsonObject launched = startJob("prepare-dataset", Map.of("dataset.name", dataset, "input.path", SAMPLE));
         long id = launched.getJsonNumber("executionId").longValue();
         JsonObject done = awaitEnd(id, Duration.ofMinutes(5));
         assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
@@ -48,11 +49,11 @@ class AuditIT extends AbstractIT {
         JsonObject launch = events.stream().filter(e -> e.getString("action").equals("job.launched")).findFirst()
                 .orElseThrow();
         assertEquals("anonymous", launch.getString("actor"), "no authentication yet: the caller is anonymous");
-        assertEquals("audit-it", launch.getJsonObject("details").getJsonObject("parameters").getString("dataset.name"));
+        assertEquals(dataset, launch.getJsonObject("details").getJsonObject("parameters").getString("dataset.name"));
 
-        JsonObject created = events("dataset:audit-it v1").get(0);
+        JsonObject created = events("dataset:" + dataset + " v1").get(0);
         assertEquals("dataset.created", created.getString("action"));
-        assertEquals(manifest("audit-it", "1").getString("contentSha256"),
+        assertEquals(manifest(dataset, "1").getString("contentSha256"),
                 created.getJsonObject("details").getString("contentSha256"));
 
         JsonObject boot = events("system:tuneledger").get(0);
@@ -118,7 +119,7 @@ class AuditIT extends AbstractIT {
 
     private static void prepareIfEmpty() throws Exception {
         if (events("").size() < 5) {
-            JsonObject launched = startJob("prepare-dataset", Map.of("dataset.name", "audit-fill", "input.path",
+            JsonObject launched = startJob("prepare-dataset", Map.of("dataset.name", unique("audit-fill"), "input.path",
                     SAMPLE));
             long id = launched.getJsonNumber("executionId").longValue();
             JsonObject done = awaitEnd(id, Duration.ofMinutes(5));

@@ -42,8 +42,9 @@ class PipelineIT extends AbstractIT {
 
     @Test
     void pipelineOnTheSampleRegistersAModelThatBeatsTheBaselineAndScoresEveryRecord() throws Exception {
-        Map<String, String> params = with(FAST, "dataset.name", "pipeline-it", "input.path", SAMPLE,
-                "model.name", "pipeline-it", "score.input.path", SAMPLE, "score.output.path", "pipeline-it.jsonl");
+        String name = unique("pipeline-it");
+        Map<String, String> params = with(FAST, "dataset.name", name, "input.path", SAMPLE,
+                "model.name", name, "score.input.path", SAMPLE, "score.output.path", name + ".jsonl");
         JsonObject done = awaitEnd(startJob("pipeline", params).getJsonNumber("executionId").longValue(),
                 Duration.ofMinutes(10));
         assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
@@ -57,10 +58,10 @@ class PipelineIT extends AbstractIT {
         JsonObject values = train.getJsonObject("values");
         assertTrue(values.containsKey("loss") && values.containsKey("validationMacroF1"), values::toString);
 
-        JsonObject model = get("/api/models/pipeline-it/versions/1").object();
+        JsonObject model = get("/api/models/" + name + "/versions/1").object();
         assertEquals("candidate", model.getString("status"));
-        assertEquals("pipeline-it", model.getJsonObject("lineage").getString("dataset"));
-        assertEquals(manifest("pipeline-it", "latest").getString("contentSha256"),
+        assertEquals(name, model.getJsonObject("lineage").getString("dataset"));
+        assertEquals(manifest(name, "latest").getString("contentSha256"),
                 model.getJsonObject("lineage").getString("datasetSha256"));
         double tuned = model.getJsonObject("evaluation").getJsonObject("test").getJsonNumber("macroF1").doubleValue();
         double baseline = model.getJsonObject("evaluation").getJsonObject("baseline").getJsonObject("test")
@@ -72,15 +73,15 @@ class PipelineIT extends AbstractIT {
         assertEquals(sha256(artifact.resolve("model.safetensors")), model.getString("weightsSha256"));
 
         // One prediction per input record, in input order, and they agree with the labels.
-        Path output = storeHome().resolve("outbox").resolve("pipeline-it.jsonl");
+        Path output = storeHome().resolve("outbox").resolve(name + ".jsonl");
         List<JsonObject> predictions = readJsonl(output);
         assertEquals(sampleIds(), predictions.stream().map(p -> p.getString("id")).toList());
-        assertTrue(Files.notExists(output.resolveSibling("pipeline-it.jsonl.rejected.jsonl")));
+        assertTrue(Files.notExists(output.resolveSibling(name + ".jsonl.rejected.jsonl")));
         Map<String, String> truth = readJsonl(Path.of("samples", SAMPLE)).stream()
                 .collect(Collectors.toMap(o -> o.getString("id"), o -> o.getString("label")));
         long right = 0;
         for (JsonObject p : predictions) {
-            assertEquals("pipeline-it", p.getString("model"));
+            assertEquals(name, p.getString("model"));
             assertEquals(1, p.getInt("modelVersion"));
             JsonObject probs = p.getJsonObject("probabilities");
             assertEquals(Set.of("ham", "spam"), probs.keySet());
@@ -96,8 +97,9 @@ class PipelineIT extends AbstractIT {
 
     @Test
     void aModelBelowTheGateIsRejectedAndTheNextVersionCanContinueFromIt() throws Exception {
-        prepare("gate-it");
-        Map<String, String> params = with(FAST, "dataset.name", "gate-it", "model.name", "gate-it",
+        String name = unique("gate-it");
+        prepare(name);
+        Map<String, String> params = with(FAST, "dataset.name", name, "model.name", name,
                 "train.mode", "head", "train.max.length", "32", "train.batch.size", "32",
                 "gate.min.macro.f1", "0.999");
         JsonObject done = awaitEnd(startJob("fine-tune", params).getJsonNumber("executionId").longValue(),
@@ -105,31 +107,32 @@ class PipelineIT extends AbstractIT {
         assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
         assertEquals("GATE_FAILED", done.getString("exitStatus"));
         assertEquals("GATE_FAILED", step(done, "gate").getString("exitStatus"));
-        JsonObject model = get("/api/models/gate-it/versions/1").object();
+        JsonObject model = get("/api/models/" + name + "/versions/1").object();
         assertEquals("rejected", model.getString("status"));
         assertEquals("GATE_FAILED", model.getJsonObject("gate").getString("decision"));
-        assertEquals(404, get("/api/models/gate-it/versions/latest").status(), "latest skips rejected versions");
+        assertEquals(404, get("/api/models/" + name + "/versions/latest").status(), "latest skips rejected versions");
 
-        Reply score = post("/api/jobs/score/executions", parameters(Map.of("model.name", "gate-it",
+        Reply score = post("/api/jobs/score/executions", parameters(Map.of("model.name", name,
                 "model.version", "1", "input.path", SAMPLE)));
         assertEquals(400, score.status(), score::text);
         assertEquals("model.version", firstErrorParameter(score));
 
         // Incremental training: the next version starts from version 1's weights (head and labels included).
-        Map<String, String> again = with(params, "base.model", "gate-it:1", "gate.min.macro.f1", "none");
+        Map<String, String> again = with(params, "base.model", name + ":1", "gate.min.macro.f1", "none");
         JsonObject second = awaitEnd(startJob("fine-tune", again).getJsonNumber("executionId").longValue(),
                 Duration.ofMinutes(10));
         assertEquals("COMPLETED", second.getString("batchStatus"), second::toString);
-        JsonObject v2 = get("/api/models/gate-it/versions/2").object();
+        JsonObject v2 = get("/api/models/" + name + "/versions/2").object();
         assertEquals("candidate", v2.getString("status"));
-        assertEquals("gate-it:1", v2.getJsonObject("lineage").getString("baseModel"));
+        assertEquals(name + ":1", v2.getJsonObject("lineage").getString("baseModel"));
         assertEquals(model.getString("weightsSha256"), v2.getJsonObject("lineage").getString("baseModelSha256"));
     }
 
     @Test
     void aStopDuringTrainingCommitsWhatWasDoneAndTheRestartFinishesTheRemainingSteps() throws Exception {
-        prepare("stop-it");
-        Map<String, String> params = with(FAST, "dataset.name", "stop-it", "model.name", "stop-it",
+        String name = unique("stop-it");
+        prepare(name);
+        Map<String, String> params = with(FAST, "dataset.name", name, "model.name", name,
                 "train.max.length", "32", "train.batch.size", "32", "checkpoint.every.steps", "3");
         long first = startJob("fine-tune", params).getJsonNumber("executionId").longValue();
         awaitTrainingSteps(first, 3);
@@ -149,7 +152,7 @@ class PipelineIT extends AbstractIT {
         assertEquals("COMPLETED", completed.getString("batchStatus"), completed::toString);
         assertEquals(total - done, metric(step(completed, "train"), "readCount"),
                 "the restart made only the remaining updates");
-        assertEquals("candidate", get("/api/models/stop-it/versions/1").object().getString("status"));
+        assertEquals("candidate", get("/api/models/" + name + "/versions/1").object().getString("status"));
     }
 
     @Test

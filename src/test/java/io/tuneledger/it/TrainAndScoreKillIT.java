@@ -28,7 +28,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class TrainAndScoreKillIT extends ManualServerIT {
 
-    private static final Map<String, String> TRAIN = PipelineIT.with(PipelineIT.FAST, "dataset.name", "kill-data",
+    private static final String DATA = unique("kill-data");
+    private static final String REFERENCE = unique("kill-reference");
+    private static final String KILLED = unique("kill-train");
+    private static final Map<String, String> TRAIN = PipelineIT.with(PipelineIT.FAST, "dataset.name", DATA,
             "train.max.length", "32", "checkpoint.every.steps", "5");
     private static final int SCORE_RECORDS = 3000;
 
@@ -36,11 +39,11 @@ class TrainAndScoreKillIT extends ManualServerIT {
     void killedTrainingAndScoringRestartToTheUninterruptedResults() throws Exception {
         startServer();
         try {
-            PipelineIT.prepare("kill-data");
+            PipelineIT.prepare(DATA);
 
             // Training: an uninterrupted reference, then a run killed after two checkpoints.
-            JsonObject reference = train("kill-reference");
-            long first = startJob("fine-tune", PipelineIT.with(TRAIN, "model.name", "kill-train"))
+            JsonObject reference = train(REFERENCE);
+            long first = startJob("fine-tune", PipelineIT.with(TRAIN, "model.name", KILLED))
                     .getJsonNumber("executionId").longValue();
             PipelineIT.awaitTrainingSteps(first, 12);
             killServer();
@@ -53,25 +56,25 @@ class TrainAndScoreKillIT extends ManualServerIT {
             assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
             assertEquals(35 - committed, metric(step(done, "train"), "readCount"),
                     "the restart made only the updates after the last checkpoint");
-            JsonObject resumed = get("/api/models/kill-train/versions/1").object();
+            JsonObject resumed = get("/api/models/" + KILLED + "/versions/1").object();
             assertEquals(reference.getString("weightsSha256"), resumed.getString("weightsSha256"),
                     "the resumed run ends with the uninterrupted run's weights");
 
             // Scoring: an uninterrupted reference, then a run killed part-way.
             Path input = scoreInput();
-            Map<String, String> score = Map.of("model.name", "kill-reference", "model.version", "1",
+            Map<String, String> score = Map.of("model.name", REFERENCE, "model.version", "1",
                     "input.path", input.getFileName().toString(), "score.batch.size", "16", "score.partitions", "2");
-            JsonObject scored = awaitEnd(startJob("score", PipelineIT.with(score, "output.path", "kill-ref.jsonl"))
+            JsonObject scored = awaitEnd(startJob("score", PipelineIT.with(score, "output.path", REFERENCE + ".jsonl"))
                     .getJsonNumber("executionId").longValue(), Duration.ofMinutes(10));
             assertEquals("COMPLETED", scored.getString("batchStatus"), scored::toString);
-            Path referenceOutput = storeHome().resolve("outbox").resolve("kill-ref.jsonl");
+            Path referenceOutput = storeHome().resolve("outbox").resolve(REFERENCE + ".jsonl");
 
-            JsonObject launched = startJob("score", PipelineIT.with(score, "output.path", "kill-score.jsonl"));
+            JsonObject launched = startJob("score", PipelineIT.with(score, "output.path", KILLED + ".jsonl"));
             long scoring = launched.getJsonNumber("executionId").longValue();
             awaitPartLines(launched.getJsonNumber("instanceId").longValue(), 300);
             killServer();
             controller.start(CONTAINER);
-            Path output = storeHome().resolve("outbox").resolve("kill-score.jsonl");
+            Path output = storeHome().resolve("outbox").resolve(KILLED + ".jsonl");
             assertTrue(Files.notExists(output), "no output before the merge");
             JsonObject rescored = awaitEnd(restart(scoring, Map.of()).getJsonNumber("executionId").longValue(),
                     Duration.ofMinutes(10));
