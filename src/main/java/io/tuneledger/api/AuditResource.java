@@ -3,6 +3,7 @@ package io.tuneledger.api;
 import io.tuneledger.audit.AuditEvent;
 import io.tuneledger.audit.AuditLedger;
 import io.tuneledger.audit.AuditVerifier;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -23,6 +24,7 @@ import java.time.format.DateTimeParseException;
 /** The audit trail: events (newest first, filtered), and verification of the hash chain. */
 @Path("/audit")
 @RequestScoped
+@RolesAllowed({Roles.AUDITOR, Roles.ADMIN})
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
 

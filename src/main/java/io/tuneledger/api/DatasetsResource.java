@@ -2,6 +2,7 @@ package io.tuneledger.api;
 
 import io.tuneledger.registry.DatasetRegistry;
 import io.tuneledger.registry.DatasetVersion;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -27,6 +28,7 @@ import java.util.Set;
 /** Dataset versions: the list, a version's manifest, and the records of a split, the quarantine or the duplicates. */
 @Path("/datasets")
 @RequestScoped
+@RolesAllowed({Roles.OPERATOR, Roles.AUDITOR, Roles.ADMIN})
 @Produces(MediaType.APPLICATION_JSON)
 public class DatasetsResource {
 

@@ -5,6 +5,7 @@ import io.tuneledger.launch.JobLauncher;
 import io.tuneledger.launch.LaunchException;
 import io.tuneledger.launch.Launched;
 import io.tuneledger.launch.ParameterError;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -25,6 +26,7 @@ import java.util.Set;
 /** Job executions: status, steps and progress; stop and restart. */
 @Path("/executions")
 @RequestScoped
+@RolesAllowed({Roles.OPERATOR, Roles.AUDITOR, Roles.ADMIN})
 @Produces(MediaType.APPLICATION_JSON)
 public class ExecutionsResource {
 
@@ -56,6 +58,7 @@ public class ExecutionsResource {
     }
 
     /** Asks a running execution to stop; 202, or 409 when it is not running. */
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @POST
     @Path("/{id}/stop")
     public Response stop(@PathParam("id") long id, @Context SecurityContext security) {
@@ -67,6 +70,7 @@ public class ExecutionsResource {
      * Restarts a failed or stopped execution from its last checkpoint. Optional body {@code {"parameters": {...}}}
      * overrides some of the original parameters.
      */
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @POST
     @Path("/{id}/restart")
     public Response restart(@PathParam("id") long id, JsonObject body, @Context SecurityContext security) {

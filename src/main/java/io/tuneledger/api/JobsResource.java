@@ -3,6 +3,7 @@ package io.tuneledger.api;
 import io.tuneledger.launch.JobCatalog;
 import io.tuneledger.launch.JobLauncher;
 import io.tuneledger.launch.Launched;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -22,6 +23,7 @@ import java.util.List;
 /** The job catalog and job launches. */
 @Path("/jobs")
 @RequestScoped
+@RolesAllowed({Roles.OPERATOR, Roles.AUDITOR, Roles.ADMIN})
 @Produces(MediaType.APPLICATION_JSON)
 public class JobsResource {
 
@@ -38,6 +40,7 @@ public class JobsResource {
     }
 
     /** Starts a job: 202 with the new execution, or 400 naming each bad parameter (nothing started). */
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @POST
     @Path("/{job}/executions")
     @Consumes(MediaType.APPLICATION_JSON)

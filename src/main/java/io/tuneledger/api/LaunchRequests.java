@@ -39,9 +39,9 @@ final class LaunchRequests {
         return result;
     }
 
-    /** Who is calling: the authenticated principal, or {@code anonymous} while the API has no authentication. */
+    /** Who is calling: the authenticated principal ({@link AuthenticationFilter} lets no other request through). */
     static String actor(SecurityContext security) {
-        return security == null || security.getUserPrincipal() == null ? "anonymous"
+        return security == null || security.getUserPrincipal() == null ? "unauthenticated"
                 : security.getUserPrincipal().getName();
     }
 }

@@ -1,7 +1,9 @@
 package io.tuneledger.api;
 
+import io.tuneledger.audit.report.ComplianceReports;
 import io.tuneledger.registry.ModelRegistry;
 import io.tuneledger.registry.ModelVersion;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -21,11 +23,15 @@ import java.util.Optional;
 /** Model versions: the list, and one version with its metrics, artifact SHA-256 and lineage. */
 @Path("/models")
 @RequestScoped
+@RolesAllowed({Roles.OPERATOR, Roles.AUDITOR, Roles.ADMIN})
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelsResource {
 
     @Inject
     ModelRegistry registry;
+
+    @Inject
+    ComplianceReports reports;
 
     /** Every model with its versions (number, status, test macro-F1, weights hash, dataset, job execution). */
     @GET
@@ -47,19 +53,9 @@ public class ModelsResource {
     @GET
     @Path("{name}/versions/{version}")
     public Response version(@PathParam("name") String name, @PathParam("version") String version) {
-        Optional<ModelVersion> found;
-        if ("latest".equals(version)) {
-            found = registry.latestUsable(name);
-        } else {
-            try {
-                found = registry.find(name, Integer.parseInt(version));
-            } catch (NumberFormatException e) {
-                found = Optional.empty();
-            }
-        }
+        Optional<ModelVersion> found = find(registry, name, version);
         if (found.isEmpty()) {
-            return Response.status(Response.Status.NOT_FOUND).entity(ErrorBody.of(null, "no model version " + name
-                    + " " + version)).build();
+            return notFound(name, version);
         }
         ModelVersion v = found.get();
         JsonObject details;
@@ -77,6 +73,34 @@ public class ModelsResource {
                         .add("weightsSha256", v.weightsSha256()))
                 .addAll(Json.createObjectBuilder(details))
                 .build()).build();
+    }
+
+    /**
+     * The model card of a version: intended use, training data, evaluation and limitations, built from the registry
+     * and the training dataset's manifest.
+     */
+    @GET
+    @Path("{name}/versions/{version}/card")
+    public Response card(@PathParam("name") String name, @PathParam("version") String version) {
+        return find(registry, name, version).map(v -> Response.ok(reports.card(v)).build())
+                .orElseGet(() -> notFound(name, version));
+    }
+
+    /** A version by number, or {@code latest}: the newest that was not rejected. */
+    static Optional<ModelVersion> find(ModelRegistry registry, String name, String version) {
+        if ("latest".equals(version)) {
+            return registry.latestUsable(name);
+        }
+        try {
+            return registry.find(name, Integer.parseInt(version));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    static Response notFound(String name, String version) {
+        return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
+                .entity(ErrorBody.of(null, "no model version " + name + " " + version)).build();
     }
 
     static JsonObject summary(ModelVersion v) {

@@ -7,6 +7,7 @@ import io.tuneledger.ml.BaseModel;
 import io.tuneledger.ml.djl.EngineDiagnostics;
 import io.tuneledger.ml.djl.EngineReport;
 import jakarta.annotation.Resource;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
@@ -19,12 +20,13 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
-import javax.sql.DataSource;
 import java.util.List;
+import javax.sql.DataSource;
 
 /** Operator diagnostics. */
 @Path("/system")
 @RequestScoped
+@RolesAllowed({Roles.OPERATOR, Roles.AUDITOR, Roles.ADMIN})
 @Produces(MediaType.APPLICATION_JSON)
 public class SystemResource {
 

@@ -64,6 +64,8 @@ public class TrainingCheckpointWriter extends AbstractItemWriter {
             training.session.losses().forEach(l -> losses.add(l.doubleValue()));
             JsonArrayBuilder validation = Json.createArrayBuilder();
             training.session.validationMacroF1().forEach(validation::add);
+            JsonArrayBuilder validationLoss = Json.createArrayBuilder();
+            training.session.validationLoss().forEach(validationLoss::add);
             FineTuneRun.writeJson(dir.resolve(RESULT_FILE), Json.createObjectBuilder()
                     .add("steps", training.session.steps())
                     .add("bestEpoch", training.session.bestEpoch())
@@ -72,6 +74,7 @@ public class TrainingCheckpointWriter extends AbstractItemWriter {
                     .add("stoppedEarly", training.session.stoppedEarly())
                     .add("losses", losses)
                     .add("validationMacroF1", validation)
+                    .add("validationLoss", validationLoss)
                     .add("finalState", name)
                     .build());
         }

@@ -128,6 +128,14 @@ public class JobLauncher {
                 instant(execution.getLastUpdatedTime()), toMap(execution.getJobParameters()), steps);
     }
 
+    /** Every execution of the job instance of {@code executionId} (the first launch and its restarts), oldest first. */
+    public List<ExecutionInfo> executionsOfInstance(long executionId) {
+        jobExecution(executionId);
+        JobOperator operator = operator();
+        return operator.getJobExecutions(operator.getJobInstance(executionId)).stream()
+                .map(JobExecution::getExecutionId).sorted().map(this::execution).toList();
+    }
+
     /** The most recent executions, newest first, optionally of one job and in one batch status. */
     public List<ExecutionInfo> executions(String jobName, String status, int limit) {
         JobOperator operator = operator();

@@ -12,15 +12,20 @@ import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * Shared base of the integration tests: talks to the deployed application over its REST API as a user would, starts
@@ -49,6 +54,44 @@ public abstract class AbstractIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
+    /** The development users written at provisioning ({@code role.user}, {@code role.password}). */
+    private static final Properties CREDENTIALS = credentials();
+
+    /** Whom the tests' requests authenticate as: the admin, unless a test says otherwise. */
+    private static final ThreadLocal<String> ROLE = ThreadLocal.withInitial(() -> "admin");
+
+    private static Properties credentials() {
+        Path file = Path.of(System.getProperty("tuneledger.credentials", "target/dev-credentials.properties"));
+        Properties properties = new Properties();
+        try (var in = Files.newInputStream(file)) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new IllegalStateException(file + " is missing: `mvn package` writes the development users", e);
+        }
+        return properties;
+    }
+
+    /** The Authorization header of {@code role}'s development user. */
+    protected static String basicAuth(String role) {
+        return basicAuth(CREDENTIALS.getProperty(role + ".user"), CREDENTIALS.getProperty(role + ".password"));
+    }
+
+    protected static String basicAuth(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Runs {@code action} with the requests of this thread authenticated as {@code role}'s user. */
+    protected static <T> T as(String role, Callable<T> action) throws Exception {
+        String before = ROLE.get();
+        ROLE.set(role);
+        try {
+            return action.call();
+        } finally {
+            ROLE.set(before);
+        }
+    }
+
+
     /** A response: status and parsed JSON body (null when the body is empty). */
     protected record Reply(int status, JsonStructure json, String text) {
         JsonObject object() {
@@ -67,7 +110,8 @@ public abstract class AbstractIT {
     /** GETs a JSON Lines resource and parses its lines; asserts a 200. */
     protected static List<JsonObject> getLines(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(BASE_URL + path))
-                .header("Accept", "application/x-ndjson").timeout(Duration.ofSeconds(120)).GET().build(),
+                .header("Authorization", basicAuth(ROLE.get())).header("Accept", "application/x-ndjson")
+                .timeout(Duration.ofSeconds(120)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), () -> path + ": " + response.body());
         return response.body().lines().filter(l -> !l.isBlank()).map(l -> {
@@ -107,7 +151,8 @@ public abstract class AbstractIT {
     }
 
     private static Reply send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(request.header("Accept", "application/json")
+        HttpResponse<String> response = HTTP.send(request.header("Authorization", basicAuth(ROLE.get()))
+                .header("Accept", "application/json")
                 .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
         String text = response.body();
         JsonStructure json = null;
@@ -117,6 +162,31 @@ public abstract class AbstractIT {
             }
         }
         return new Reply(response.statusCode(), json, text);
+    }
+
+    /** A download: status, content type, the bytes, and the report hash header when there is one. */
+    protected record Download(int status, String contentType, byte[] body, String reportSha256) {
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** GETs {@code path} asking for {@code accept}, as this thread's user. */
+    protected static Download download(String path, String accept) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(URI.create(BASE_URL + path))
+                .header("Authorization", basicAuth(ROLE.get())).header("Accept", accept)
+                .timeout(Duration.ofSeconds(120)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        return new Download(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                response.body(), response.headers().firstValue("X-Report-SHA256").orElse(""));
+    }
+
+    /** Audit events of {@code subject} ({@code type} or {@code type:id}; empty: all), newest first; asserts a 200. */
+    protected static List<JsonObject> events(String subject) throws IOException, InterruptedException {
+        String q = subject.isEmpty() ? "" : "&subject=" + URLEncoder.encode(subject, StandardCharsets.UTF_8)
+                .replace("+", "%20");
+        Reply reply = get("/api/audit?limit=1000" + q);
+        assertEquals(200, reply.status(), reply::text);
+        return reply.object().getJsonArray("events").stream().map(JsonValue::asJsonObject).toList();
     }
 
     protected static JsonObject parameters(Map<String, String> values) {

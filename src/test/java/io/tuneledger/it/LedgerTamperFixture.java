@@ -1,6 +1,8 @@
 package io.tuneledger.it;
 
+import io.tuneledger.api.Roles;
 import jakarta.annotation.Resource;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -23,6 +25,7 @@ import javax.sql.DataSource;
  */
 @Path("/test-fixtures/audit")
 @RequestScoped
+@RolesAllowed(Roles.ADMIN)
 public class LedgerTamperFixture {
 
     private static final String COLUMNS = "seq, event_time, actor, action, subject_type, subject_id, details, prev_hash,"

@@ -45,8 +45,8 @@ class PipelineIT extends AbstractIT {
         String name = unique("pipeline-it");
         Map<String, String> params = with(FAST, "dataset.name", name, "input.path", SAMPLE,
                 "model.name", name, "score.input.path", SAMPLE, "score.output.path", name + ".jsonl");
-        JsonObject done = awaitEnd(startJob("pipeline", params).getJsonNumber("executionId").longValue(),
-                Duration.ofMinutes(10));
+        long executionId = startJob("pipeline", params).getJsonNumber("executionId").longValue();
+        JsonObject done = awaitEnd(executionId, Duration.ofMinutes(10));
         assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
         assertEquals("COMPLETED", done.getString("exitStatus"));
 
@@ -93,6 +93,72 @@ class PipelineIT extends AbstractIT {
         }
         assertTrue(right >= 0.85 * predictions.size(), right + " of " + predictions.size() + " predictions right");
         assertEquals(predictions.size(), step(done, "merge").getJsonObject("counts").getInt("scored"));
+
+        assertComplianceReports(name, executionId, model, sha256(output));
+    }
+
+    /**
+     * What an auditor gets for this run: the model card, and the model's report in HTML and PDF with the lineage
+     * hashes from the source file to the predictions, the loss curves, the gate and the chain's verification; each
+     * download is in the ledger with the SHA-256 of the bytes served.
+     */
+    private static void assertComplianceReports(String name, long executionId, JsonObject model,
+            String predictionsSha) throws Exception {
+        String weights = model.getString("weightsSha256");
+        String dataset = model.getJsonObject("lineage").getString("datasetSha256");
+        String source = manifest(name, "1").getJsonObject("source").getString("sha256");
+
+        JsonObject card = as("auditor", () -> get("/api/models/" + name + "/versions/1/card")).object();
+        assertTrue(card.getString("intendedUse").contains("ham, spam"), card::toString);
+        assertEquals(weights, card.getString("weightsSha256"));
+        assertTrue(card.getJsonArray("limitations").size() >= 3, card::toString);
+
+        Download html = as("auditor", () -> download("/api/reports/models/" + name + "/versions/1", "text/html"));
+        assertEquals(200, html.status(), html::text);
+        assertTrue(html.contentType().startsWith("text/html"), html.contentType());
+        String page = html.text();
+        for (String expected : List.of("Model card", "Intended use", "Limitations", source, dataset, weights,
+                predictionsSha, "Confusion matrix", "validation loss (per epoch)", "<svg", "Launched by",
+                "VALID: every event")) {
+            assertTrue(page.contains(expected), "the HTML report shows " + expected);
+        }
+        assertTrue(page.indexOf("Model card") < page.indexOf("Who, when, what"), "the model card comes first");
+
+        Download pdf = as("auditor", () -> download("/api/reports/models/" + name + "/versions/1",
+                "application/pdf"));
+        assertEquals(200, pdf.status(), pdf::text);
+        assertEquals("application/pdf", pdf.contentType());
+        assertEquals("%PDF-", new String(pdf.body(), 0, 5, java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(pdf.body())),
+                pdf.reportSha256());
+        String text = pdfText(pdf.body());
+        assertTrue(text.contains("Model card") && text.contains(weights) && text.contains("Confusion matrix"),
+                "the PDF has the card, the weights hash and the confusion matrix");
+
+        JsonObject downloaded = events("model:" + name + " v1").get(0);
+        assertEquals("report.downloaded", downloaded.getString("action"));
+        assertEquals("auditor", downloaded.getString("actor"));
+        assertEquals(pdf.reportSha256(), downloaded.getJsonObject("details").getString("sha256"));
+
+        Download execution = as("auditor", () -> download("/api/reports/executions/" + executionId, "text/html"));
+        assertEquals(200, execution.status(), execution::text);
+        assertTrue(execution.text().contains("job execution " + executionId), "the execution report names it");
+        assertTrue(execution.text().contains("Restarts and interruptions"));
+    }
+
+    private static String pdfText(byte[] pdf) throws Exception {
+        com.lowagie.text.pdf.PdfReader reader = new com.lowagie.text.pdf.PdfReader(pdf);
+        try {
+            com.lowagie.text.pdf.parser.PdfTextExtractor extractor =
+                    new com.lowagie.text.pdf.parser.PdfTextExtractor(reader);
+            StringBuilder all = new StringBuilder();
+            for (int page = 1; page <= reader.getNumberOfPages(); page++) {
+                all.append(extractor.getTextFromPage(page)).append('\n');
+            }
+            return all.toString();
+        } finally {
+            reader.close();
+        }
     }
 
     @Test

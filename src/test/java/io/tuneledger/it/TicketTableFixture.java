@@ -1,6 +1,8 @@
 package io.tuneledger.it;
 
+import io.tuneledger.api.Roles;
 import jakarta.annotation.Resource;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -18,6 +20,7 @@ import javax.sql.DataSource;
  */
 @Path("/test-fixtures/tickets/{table}")
 @RequestScoped
+@RolesAllowed(Roles.ADMIN)
 public class TicketTableFixture {
 
     @Resource(lookup = "java:jboss/datasources/TuneledgerDS")

@@ -35,6 +35,11 @@ class JobXmlDefaultsTest {
         check(pipeline);
     }
 
+    @Test
+    void retentionXmlAgreesWithItsDefinition() throws Exception {
+        check(new RetentionJob());
+    }
+
     private static void check(JobDefinition definition) throws Exception {
         String xml = Files.readString(Path.of("batch-jobs", definition.jobName() + ".xml"));
         Map<String, ParameterSpec> specs = definition.parameters().stream()

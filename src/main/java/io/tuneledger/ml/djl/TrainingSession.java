@@ -61,6 +61,7 @@ public final class TrainingSession implements AutoCloseable {
         boolean stoppedEarly;
         List<Float> losses = new ArrayList<>();
         List<Double> validation = new ArrayList<>();
+        List<Double> validationLoss = new ArrayList<>();
     }
 
     private final TrainingConfig config;
@@ -162,6 +163,11 @@ public final class TrainingSession implements AutoCloseable {
         return List.copyOf(state.validation);
     }
 
+    /** Validation loss (mean cross-entropy, without class weights or dropout) after each epoch so far. */
+    public List<Double> validationLoss() {
+        return List.copyOf(state.validationLoss);
+    }
+
     /** One mini-batch update; at the end of an epoch also validation, the best weights and early stopping. */
     public StepOutcome step() throws IOException {
         if (finished()) {
@@ -192,9 +198,11 @@ public final class TrainingSession implements AutoCloseable {
         if (state.batch < batchesPerEpoch) {
             return new StepOutcome(progress, null, false);
         }
-        ClassificationMetrics metrics = evaluate(validIds, validation);
+        float[][] probabilities = probabilities(validIds);
+        ClassificationMetrics metrics = metrics(probabilities, validation);
         boolean improved = metrics.macroF1() > state.bestMacroF1;
         state.validation.add(metrics.macroF1());
+        state.validationLoss.add(crossEntropy(probabilities, validation));
         if (improved) {
             state.bestMacroF1 = metrics.macroF1();
             state.bestEpoch = state.epoch;
@@ -228,11 +236,26 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     private ClassificationMetrics evaluate(List<long[]> ids, List<LabelledText> examples) {
+        return metrics(probabilities(ids), examples);
+    }
+
+    private float[][] probabilities(List<long[]> ids) {
         JniUtils.setGradMode(false);
-        float[][] probabilities = BatchPredictor.probabilities(model, tokenizer, ids,
-                Math.max(32, config.batchSize()), manager);
+        return BatchPredictor.probabilities(model, tokenizer, ids, Math.max(32, config.batchSize()), manager);
+    }
+
+    private ClassificationMetrics metrics(float[][] probabilities, List<LabelledText> examples) {
         int[] truth = examples.stream().mapToInt(LabelledText::label).toArray();
         return ClassificationMetrics.of(labels, truth, BatchPredictor.argmax(probabilities));
+    }
+
+    /** Mean of -ln p(true label); a probability of 0 counts as the smallest positive float. */
+    static double crossEntropy(float[][] probabilities, List<LabelledText> examples) {
+        double sum = 0;
+        for (int i = 0; i < probabilities.length; i++) {
+            sum -= Math.log(Math.max(probabilities[i][examples.get(i).label()], Float.MIN_VALUE));
+        }
+        return probabilities.length == 0 ? 0 : sum / probabilities.length;
     }
 
     /** One optimisation step; returns the batch loss. */
@@ -338,6 +361,8 @@ public final class TrainingSession implements AutoCloseable {
         meta.put("badEpochs", Integer.toString(state.badEpochs));
         meta.put("stoppedEarly", Boolean.toString(state.stoppedEarly));
         meta.put("losses", state.losses.stream().map(f -> Float.toString(f)).collect(Collectors.joining(",")));
+        meta.put("validationLoss", state.validationLoss.stream().map(d -> Double.toString(d))
+                .collect(Collectors.joining(",")));
         meta.put("validationMacroF1", state.validation.stream().map(d -> Double.toString(d))
                 .collect(Collectors.joining(",")));
         SafeTensors.write(file, tensors, meta);
@@ -372,6 +397,7 @@ public final class TrainingSession implements AutoCloseable {
         s.stoppedEarly = Boolean.parseBoolean(meta.get("stoppedEarly"));
         s.losses = parseList(meta.get("losses"), Float::parseFloat);
         s.validation = parseList(meta.get("validationMacroF1"), Double::parseDouble);
+        s.validationLoss = parseList(meta.get("validationLoss"), Double::parseDouble);
         state = s;
     }
 

@@ -1,0 +1,97 @@
+package io.tuneledger.api;
+
+import io.tuneledger.audit.AuditLedger;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Every request must carry HTTP Basic credentials, checked by the container's security domain
+ * ({@link HttpServletRequest#login}); without them, or with wrong ones, the answer is 401 with a Basic challenge. A
+ * failed attempt is an {@code auth.failed} event in the audit ledger (the user name tried, never the password).
+ * Which roles may call what is declared on the REST methods ({@link Roles}).
+ */
+@WebFilter(urlPatterns = "/*", asyncSupported = true)
+public class AuthenticationFilter extends HttpFilter {
+
+    private static final Logger LOG = Logger.getLogger(AuthenticationFilter.class.getName());
+
+    static final String REALM = "Tuneledger";
+
+    /** The subject type of authentication events: the user name that was tried. */
+    static final String SUBJECT_USER = "user";
+
+    @Inject
+    AuditLedger ledger;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        String header = request.getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            challenge(response, "authentication required: HTTP Basic with a Tuneledger user");
+            return;
+        }
+        String user;
+        String password;
+        try {
+            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()),
+                    StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("no user:password pair");
+            }
+            user = decoded.substring(0, colon);
+            password = decoded.substring(colon + 1);
+        } catch (IllegalArgumentException e) {
+            recordFailure(request, null, "malformed Basic credentials");
+            challenge(response, "malformed Basic credentials");
+            return;
+        }
+        if (request.getUserPrincipal() == null || !request.getUserPrincipal().getName().equals(user)) {
+            try {
+                request.login(user, password);
+            } catch (ServletException e) {
+                recordFailure(request, user, "wrong user name or password");
+                challenge(response, "wrong user name or password");
+                return;
+            }
+        }
+        chain.doFilter(request, response);
+    }
+
+    private void recordFailure(HttpServletRequest request, String user, String reason) {
+        String tried = user == null ? "" : user.length() > 200 ? user.substring(0, 200) : user;
+        try {
+            ledger.append("unauthenticated", "auth.failed", SUBJECT_USER, tried, Json.createObjectBuilder()
+                    .add("reason", reason)
+                    .add("method", request.getMethod())
+                    .add("path", request.getRequestURI())
+                    .add("remoteAddress", request.getRemoteAddr())
+                    .build());
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "TUNE0502 A failed authentication could not be recorded in the audit ledger", e);
+        }
+        LOG.warning(() -> "TUNE0503 Authentication failed for user '" + tried + "' from " + request.getRemoteAddr()
+                + " (" + reason + ")");
+    }
+
+    private static void challenge(HttpServletResponse response, String message) throws IOException {
+        response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+        response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write(Json.createObjectBuilder().add("errors", Json.createArrayBuilder()
+                .add(Json.createObjectBuilder().addNull("parameter").add("message", message))).build().toString());
+    }
+}

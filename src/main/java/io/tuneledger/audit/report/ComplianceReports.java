@@ -1,0 +1,470 @@
+package io.tuneledger.audit.report;
+
+import io.tuneledger.audit.AuditEvent;
+import io.tuneledger.audit.AuditLedger;
+import io.tuneledger.audit.AuditVerifier;
+import io.tuneledger.launch.ExecutionInfo;
+import io.tuneledger.launch.JobLauncher;
+import io.tuneledger.launch.LaunchException;
+import io.tuneledger.launch.StepInfo;
+import io.tuneledger.registry.DatasetRegistry;
+import io.tuneledger.registry.DatasetVersion;
+import io.tuneledger.registry.ModelRegistry;
+import io.tuneledger.registry.ModelVersion;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds the compliance report of a job execution or of a model version from the records that already exist: the
+ * job repository, the dataset and model registries, the run's files and the audit ledger. The report answers who
+ * launched what and when, on which data (with hashes from the source file to the predictions), cleaned how, trained
+ * how, with which result and gate decision, what interrupted it, and whether the ledger's chain verified at the time
+ * the report was made.
+ */
+@ApplicationScoped
+public class ComplianceReports {
+
+    private static final int EVENTS_PER_EXECUTION = 10_000;
+
+    @Inject
+    JobLauncher launcher;
+
+    @Inject
+    AuditLedger ledger;
+
+    @Inject
+    AuditVerifier verifier;
+
+    @Inject
+    DatasetRegistry datasets;
+
+    @Inject
+    ModelRegistry models;
+
+    /** The report of one job execution, and of the other executions (restarts) of its job instance. */
+    public Report forExecution(long executionId, String requestedBy) {
+        ExecutionInfo execution = launcher.execution(executionId);
+        List<ExecutionInfo> attempts = launcher.executionsOfInstance(executionId);
+        Optional<ModelVersion> model = models.byJobInstance(execution.instanceId());
+        Optional<DatasetVersion> dataset = datasets.byJobInstance(execution.instanceId())
+                .or(() -> model.flatMap(m -> datasets.find(m.datasetName(), m.datasetVersion())));
+        List<Report.Section> sections = new ArrayList<>();
+        sections.add(summary(execution, attempts, model, dataset));
+        sections.add(lineage(dataset, model, predictions(model, attempts, execution)));
+        dataset.ifPresent(d -> sections.add(datasheet(d)));
+        model.ifPresent(m -> sections.addAll(training(m)));
+        sections.add(interruptions(attempts));
+        sections.add(verification());
+        return new Report("Compliance report: job execution " + executionId + " (" + execution.jobName() + ")",
+                subtitle(requestedBy), sections);
+    }
+
+    /** The report of a model version: its model card first, then the report of the job that trained it. */
+    public Report forModel(ModelVersion model, String requestedBy) {
+        JsonObject details = parse(model.details());
+        Optional<DatasetVersion> dataset = datasets.find(model.datasetName(), model.datasetVersion());
+        JsonObject card = ModelCard.of(model, details, dataset.map(d -> parse(d.manifest())).orElse(null));
+        List<Report.Section> sections = new ArrayList<>();
+        sections.add(cardSection(card));
+        try {
+            sections.addAll(forExecution(model.jobExecutionId(), requestedBy).sections());
+        } catch (LaunchException.NoSuchExecution e) {
+            // The retention job removed the job's records; the ledger and the registries still tell the story.
+            Report.SectionBuilder gone = new Report.SectionBuilder("Job records");
+            gone.text("The job-repository records of execution " + model.jobExecutionId() + " were removed by the "
+                    + "retention job; what follows comes from the registries and the audit ledger.");
+            List<List<String>> rows = new ArrayList<>();
+            List<AuditEvent> events = new ArrayList<>(events(model.jobExecutionId()));
+            events.sort(Comparator.comparingLong(AuditEvent::seq));
+            for (AuditEvent event : events) {
+                if (event.action().startsWith("job.")) {
+                    rows.add(List.of(Long.toString(event.seq()), event.time(), event.actor(), event.action()));
+                }
+            }
+            gone.table("Job events in the audit ledger", List.of("seq", "time (UTC)", "actor", "event"), rows);
+            sections.add(gone.build());
+            sections.add(lineage(dataset, Optional.of(model), predictions(Optional.of(model), List.of(), null)));
+            dataset.ifPresent(d -> sections.add(datasheet(d)));
+            sections.addAll(training(model));
+            sections.add(verification());
+        }
+        return new Report("Compliance report: model " + model.name() + " v" + model.version(),
+                subtitle(requestedBy), sections);
+    }
+
+    /** The model card of a version as JSON (also the first section of its report). */
+    public JsonObject card(ModelVersion model) {
+        Optional<DatasetVersion> dataset = datasets.find(model.datasetName(), model.datasetVersion());
+        return ModelCard.of(model, parse(model.details()), dataset.map(d -> parse(d.manifest())).orElse(null));
+    }
+
+    private static String subtitle(String requestedBy) {
+        return "Generated " + AuditLedger.timeText(Instant.now()) + " (UTC) for " + requestedBy
+                + " by Tuneledger from the job repository, the registries and the audit ledger.";
+    }
+
+    private static Report.Section cardSection(JsonObject card) {
+        Report.SectionBuilder s = new Report.SectionBuilder("Model card");
+        s.fact("Model", card.getString("model") + " (" + card.getString("status") + ")")
+                .fact("Base model", card.getString("baseModel"))
+                .fact("Weights SHA-256", card.getString("weightsSha256"))
+                .fact("Created", card.getString("createdAt"));
+        s.text("Intended use. " + card.getString("intendedUse"));
+        JsonObject data = card.getJsonObject("trainingData");
+        StringBuilder training = new StringBuilder("Training data. Dataset " + data.getString("dataset")
+                + " (content SHA-256 " + data.getString("contentSha256") + ")");
+        if (data.get("counts") instanceof JsonObject counts) {
+            training.append(": ").append(counts.getJsonNumber("records")).append(" records kept of ")
+                    .append(counts.getJsonNumber("read")).append(" read; labels ").append(compact(data.get("labels")));
+        }
+        s.text(training.append('.').toString());
+        JsonObject evaluation = card.getJsonObject("evaluation");
+        s.text(String.format(Locale.ROOT, "Evaluation. On the %s split: macro-F1 %.3f, accuracy %.3f; %s: "
+                + "macro-F1 %.3f. Quality gate: %s.", evaluation.getString("split"),
+                number(evaluation, "macroF1"), number(evaluation, "accuracy"), evaluation.getString("baseline"),
+                number(evaluation, "baselineMacroF1"),
+                evaluation.getJsonObject("gate").getString("decision", "-")));
+        StringBuilder limitations = new StringBuilder("Limitations.");
+        card.getJsonArray("limitations").forEach(l -> limitations.append(' ').append(((JsonString) l).getString()));
+        s.text(limitations.toString());
+        return s.build();
+    }
+
+    private Report.Section summary(ExecutionInfo execution, List<ExecutionInfo> attempts,
+            Optional<ModelVersion> model, Optional<DatasetVersion> dataset) {
+        Report.SectionBuilder s = new Report.SectionBuilder("Who, when, what");
+        ExecutionInfo first = attempts.get(0);
+        Optional<AuditEvent> launch = events(first.executionId()).stream()
+                .filter(e -> e.action().equals("job.launched")).findFirst();
+        s.fact("Job", execution.jobName())
+                .fact("Job instance", execution.instanceId())
+                .fact("Execution", execution.executionId() + " (" + attempts.size() + " execution"
+                        + (attempts.size() == 1 ? "" : "s") + " of this instance)")
+                .fact("Launched by", launch.map(AuditEvent::actor).orElse("not in the ledger"))
+                .fact("Launched at", launch.map(AuditEvent::time).orElse(String.valueOf(first.createTime())))
+                .fact("Started", execution.startTime())
+                .fact("Ended", execution.endTime())
+                .fact("Status", execution.batchStatus() + (execution.exitStatus() == null
+                        || execution.exitStatus().equals(execution.batchStatus()) ? "" : " / "
+                        + execution.exitStatus()));
+        dataset.ifPresent(d -> s.fact("Dataset", d.name() + " v" + d.version()));
+        model.ifPresent(m -> s.fact("Model", m.name() + " v" + m.version() + " ("
+                + m.status().name().toLowerCase(Locale.ROOT) + ")"));
+        List<List<String>> rows = new ArrayList<>();
+        new java.util.TreeMap<>(execution.parameters()).forEach((k, v) -> rows.add(List.of(k, v)));
+        s.table("Parameters (after defaults were applied)", List.of("parameter", "value"), rows);
+        List<List<String>> steps = new ArrayList<>();
+        for (StepInfo step : execution.steps()) {
+            steps.add(List.of(step.stepName(), step.batchStatus(), String.valueOf(step.startTime()),
+                    String.valueOf(step.endTime()), compact(Json.createObjectBuilder((Map) step.counts()).build())));
+        }
+        s.table("Steps of this execution", List.of("step", "status", "started", "ended", "counts"), steps);
+        return s.build();
+    }
+
+    private Report.Section lineage(Optional<DatasetVersion> dataset, Optional<ModelVersion> model,
+            List<JsonObject> predictions) {
+        Report.SectionBuilder s = new Report.SectionBuilder("Data lineage");
+        List<List<String>> rows = new ArrayList<>();
+        dataset.ifPresent(d -> {
+            JsonObject source = parse(d.manifest()).getJsonObject("source");
+            if (source != null) {
+                rows.add(List.of("source file", source.getString("path", "-"), source.getString("sha256", "-")));
+            }
+            rows.add(List.of("dataset version", d.name() + " v" + d.version(),
+                    parse(d.manifest()).getString("contentSha256")));
+        });
+        model.ifPresent(m -> {
+            rows.add(List.of("base model", m.baseModel(), m.baseModelSha256()));
+            rows.add(List.of("model version", m.name() + " v" + m.version(), m.weightsSha256()));
+        });
+        for (JsonObject p : predictions) {
+            rows.add(List.of("predictions", p.getString("output") + " (" + p.getJsonNumber("scored") + " scored, "
+                    + p.getJsonNumber("rejected") + " rejected)", p.getString("sha256")));
+        }
+        s.text("Each row is derived from the one above it; the hashes are SHA-256 of the file contents (the dataset "
+                + "version's is that of its records, the model version's that of its weights file).");
+        s.table("", List.of("what", "name", "SHA-256"), rows);
+        return s.build();
+    }
+
+    private Report.Section datasheet(DatasetVersion d) {
+        JsonObject m = parse(d.manifest());
+        Report.SectionBuilder s = new Report.SectionBuilder("Datasheet: " + d.name() + " v" + d.version());
+        JsonObject counts = m.getJsonObject("counts");
+        s.fact("Created", m.getString("createdAt", "-"))
+                .fact("Source format", m.getJsonObject("source") == null ? "-"
+                        : m.getJsonObject("source").getString("format", "-"))
+                .fact("Cleaning rules", m.getJsonObject("cleaning").getString("rules", "-"))
+                .fact("PII redaction", m.getJsonObject("cleaning").getBoolean("redactPii", false) ? "on" : "off")
+                .fact("Redactions", compact(m.get("redactions")))
+                .fact("Deduplication", compact(m.get("dedupe")))
+                .fact("Split", compact(m.get("split")))
+                .fact("Tokenizer", compact(m.get("tokenizer")))
+                .fact("Token counts", compact(m.get("tokens")));
+        s.table("Counts", List.of("read", "kept", "quarantined", "duplicates", "augmented"), List.of(List.of(
+                str(counts, "read"), str(counts, "records"), str(counts, "quarantined"), str(counts, "duplicates"),
+                str(counts, "augmented"))));
+        List<List<String>> quarantine = new ArrayList<>();
+        m.getJsonObject("quarantine").forEach((reason, n) -> quarantine.add(List.of(reason, n.toString())));
+        if (quarantine.isEmpty()) {
+            quarantine.add(List.of("(none)", "0"));
+        }
+        s.table("Quarantined records by reason", List.of("reason", "records"), quarantine);
+        List<List<String>> splits = new ArrayList<>();
+        m.getJsonObject("splits").forEach((split, v) -> splits.add(List.of(split,
+                str(v.asJsonObject(), "records"), compact(v.asJsonObject().get("labels")))));
+        s.table("Splits", List.of("split", "records", "labels"), splits);
+        return s.build();
+    }
+
+    private List<Report.Section> training(ModelVersion model) {
+        JsonObject details = parse(model.details());
+        JsonObject evaluation = details.getJsonObject("evaluation");
+        List<Report.Section> sections = new ArrayList<>();
+
+        Report.SectionBuilder config = new Report.SectionBuilder("Training configuration and software");
+        JsonObject parameters = details.getJsonObject("parameters");
+        config.fact("Base model", model.baseModel() + " (SHA-256 " + model.baseModelSha256() + ")")
+                .fact("Seed", parameters.getString("train.seed", "-"))
+                .fact("Mode", parameters.getString("train.mode", "-"));
+        List<List<String>> rows = new ArrayList<>();
+        new java.util.TreeMap<>(parameters).forEach((k, v) -> {
+            if (k.startsWith("train.") || k.startsWith("early.") || k.startsWith("checkpoint.")
+                    || k.startsWith("gate.")) {
+                rows.add(List.of(k, ((JsonString) v).getString()));
+            }
+        });
+        config.table("Training parameters", List.of("parameter", "value"), rows);
+        JsonObject provenance = provenance(model);
+        if (provenance != null && provenance.get("software") instanceof JsonObject software) {
+            software.forEach((k, v) -> config.fact("Software: " + k, v instanceof JsonString js ? js.getString()
+                    : v.toString()));
+        }
+        List<AuditEvent> boot = ledger.find("system", "tuneledger", null, null, 1);
+        if (!boot.isEmpty() && parse(boot.get(0).details()).get("versions") instanceof JsonObject versions) {
+            config.fact("Server (at the last boot)", compact(versions));
+        }
+        sections.add(config.build());
+
+        Report.SectionBuilder metrics = new Report.SectionBuilder("Evaluation");
+        JsonObject test = evaluation.getJsonObject("test");
+        JsonObject baseline = evaluation.getJsonObject("baseline").getJsonObject("test");
+        metrics.table("Test split: fine-tuned model against the frozen-encoder baseline",
+                List.of("model", "accuracy", "macro-F1"), List.of(
+                        List.of(model.name() + " v" + model.version(), fmt(number(test, "accuracy")),
+                                fmt(number(test, "macroF1"))),
+                        List.of("baseline (frozen encoder)", fmt(number(baseline, "accuracy")),
+                                fmt(number(baseline, "macroF1")))));
+        List<List<String>> perClass = new ArrayList<>();
+        for (JsonValue c : test.getJsonArray("perClass")) {
+            JsonObject o = c.asJsonObject();
+            perClass.add(List.of(o.getString("label"), fmt(number(o, "precision")), fmt(number(o, "recall")),
+                    fmt(number(o, "f1")), str(o, "support")));
+        }
+        metrics.table("Per label (test split)", List.of("label", "precision", "recall", "F1", "support"), perClass);
+        List<String> labels = test.getJsonArray("labels").getValuesAs(v -> ((JsonString) v).getString());
+        List<String> header = new ArrayList<>();
+        header.add("true \\ predicted");
+        header.addAll(labels);
+        List<List<String>> confusion = new ArrayList<>();
+        JsonArray matrix = test.getJsonArray("confusion");
+        for (int i = 0; i < labels.size(); i++) {
+            List<String> row = new ArrayList<>();
+            row.add(labels.get(i));
+            matrix.getJsonArray(i).forEach(v -> row.add(v.toString()));
+            confusion.add(row);
+        }
+        metrics.table("Confusion matrix (test split)", header, confusion);
+        JsonObject gate = details.getJsonObject("gate");
+        metrics.fact("Quality gate", gate.getString("decision", "-"))
+                .fact("Gate rule", gate.get("threshold") instanceof JsonNumber min
+                        ? gate.getString("metric", "-") + " >= " + fmt(min.doubleValue())
+                        : "none set (gate.min.macro.f1=none): the version is registered as a candidate")
+                .fact("Measured", fmt(number(gate, "value")));
+        sections.add(metrics.build());
+
+        Report.SectionBuilder curves = new Report.SectionBuilder("Training curves");
+        JsonObject training = evaluation.getJsonObject("training");
+        double[] losses = doubles(training.getJsonArray("losses"));
+        double[] steps = new double[losses.length];
+        for (int i = 0; i < losses.length; i++) {
+            steps[i] = i + 1;
+        }
+        List<Report.Series> series = new ArrayList<>();
+        series.add(new Report.Series("training loss (per step)", steps, losses));
+        JsonArray validationLoss = training.getJsonArray("validationLoss");
+        if (validationLoss != null && !validationLoss.isEmpty()) {
+            double[] v = doubles(validationLoss);
+            double[] at = new double[v.length];
+            for (int e = 0; e < v.length; e++) {
+                at[e] = Math.round((e + 1) * (double) losses.length / v.length);
+            }
+            series.add(new Report.Series("validation loss (per epoch)", at, v));
+        }
+        curves.chart(new Report.Chart("Cross-entropy loss during training", "optimisation step", "loss",
+                series));
+        curves.fact("Steps", training.getJsonNumber("steps"))
+                .fact("Best epoch (kept weights)", training.getJsonNumber("bestEpoch").intValue() + 1)
+                .fact("Stopped early", training.getBoolean("stoppedEarly", false) ? "yes" : "no")
+                .fact("Validation macro-F1 per epoch", compact(training.get("validationMacroF1")));
+        sections.add(curves.build());
+        return sections;
+    }
+
+    private Report.Section interruptions(List<ExecutionInfo> attempts) {
+        Report.SectionBuilder s = new Report.SectionBuilder("Restarts and interruptions");
+        List<List<String>> runs = new ArrayList<>();
+        List<List<String>> events = new ArrayList<>();
+        long checkpoints = 0;
+        for (ExecutionInfo a : attempts) {
+            runs.add(List.of(Long.toString(a.executionId()), a.batchStatus(), String.valueOf(a.exitStatus()),
+                    String.valueOf(a.startTime()), String.valueOf(a.endTime())));
+            List<AuditEvent> all = new ArrayList<>(events(a.executionId()));
+            all.sort(Comparator.comparingLong(AuditEvent::seq));
+            for (AuditEvent e : all) {
+                if (e.action().equals("training.checkpoint")) {
+                    checkpoints++;
+                } else if (e.action().startsWith("job.")) {
+                    events.add(List.of(Long.toString(e.seq()), e.time(), e.actor(), e.action(),
+                            Long.toString(a.executionId())));
+                }
+            }
+        }
+        s.text(attempts.size() == 1 ? "The job ran in one execution."
+                : "The job instance ran in " + attempts.size() + " executions: each restart resumed from the last "
+                        + "committed checkpoint of the one before.");
+        s.table("Executions of the job instance", List.of("execution", "status", "exit status", "started", "ended"),
+                runs);
+        s.table("Job events in the audit ledger", List.of("seq", "time (UTC)", "actor", "event", "execution"),
+                events);
+        if (checkpoints > 0) {
+            s.fact("Training checkpoints recorded", checkpoints + " (each with the SHA-256 of its saved state)");
+        }
+        return s.build();
+    }
+
+    private Report.Section verification() {
+        AuditVerifier.Result result = verifier.verify();
+        Report.SectionBuilder s = new Report.SectionBuilder("Audit chain verification at report time");
+        if (result.valid()) {
+            s.fact("Result", "VALID: every event's hash recomputed and chained")
+                    .fact("Events", result.events())
+                    .fact("Last hash", result.lastHash());
+        } else {
+            s.fact("Result", "BROKEN at sequence number " + result.brokenAt())
+                    .fact("Reason", result.reason())
+                    .text("The ledger was changed after the fact: the facts above that come from it cannot be "
+                            + "trusted beyond the last valid event.");
+        }
+        return s.build();
+    }
+
+    private List<JsonObject> predictions(Optional<ModelVersion> model, List<ExecutionInfo> attempts,
+            ExecutionInfo execution) {
+        List<Long> ids = attempts.stream().map(ExecutionInfo::executionId).toList();
+        String subject = model.map(m -> m.name() + " v" + m.version()).orElseGet(() -> {
+            String name = execution.parameters().get("model.name");
+            return name == null ? null : name;
+        });
+        if (subject == null) {
+            return List.of();
+        }
+        List<AuditEvent> found = model.isPresent() ? ledger.find("model", subject, null, null, 1000)
+                : ledger.find("model", null, null, null, EVENTS_PER_EXECUTION).stream()
+                        .filter(e -> e.subjectId().startsWith(subject + " v")).toList();
+        List<JsonObject> out = new ArrayList<>();
+        for (AuditEvent e : found) {
+            if (e.action().equals("predictions.written")) {
+                JsonObject d = parse(e.details());
+                if (model.isPresent() || ids.contains(d.getJsonNumber("jobExecutionId").longValue())) {
+                    out.add(d);
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<AuditEvent> events(long executionId) {
+        return ledger.find("job-execution", Long.toString(executionId), null, null, EVENTS_PER_EXECUTION);
+    }
+
+    private static JsonObject provenance(ModelVersion model) {
+        Path file = Path.of(model.path()).resolve("provenance.json");
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return parse(Files.readString(file));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static JsonObject parse(String json) {
+        try (JsonReader r = Json.createReader(new StringReader(json))) {
+            return r.readObject();
+        }
+    }
+
+    /** A JSON value on one line, without quotes and braces clutter: {@code a 1, b 2}. */
+    static String compact(JsonValue value) {
+        if (value == null || value == JsonValue.NULL) {
+            return "-";
+        }
+        if (value instanceof JsonObject o) {
+            if (o.isEmpty()) {
+                return "none";
+            }
+            List<String> parts = new ArrayList<>();
+            o.forEach((k, v) -> parts.add(k + " " + compact(v)));
+            return String.join(", ", parts);
+        }
+        if (value instanceof JsonArray a) {
+            List<String> parts = new ArrayList<>();
+            a.forEach(v -> parts.add(compact(v)));
+            return "[" + String.join(", ", parts) + "]";
+        }
+        if (value instanceof JsonString s) {
+            return s.getString();
+        }
+        if (value instanceof JsonNumber n && !n.isIntegral()) {
+            return fmt(n.doubleValue());
+        }
+        return value.toString();
+    }
+
+    private static String str(JsonObject o, String key) {
+        return o.containsKey(key) ? o.get(key).toString() : "-";
+    }
+
+    private static double number(JsonObject o, String key) {
+        return o.getJsonNumber(key).doubleValue();
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static double[] doubles(JsonArray array) {
+        return array.stream().mapToDouble(v -> ((JsonNumber) v).doubleValue()).toArray();
+    }
+}

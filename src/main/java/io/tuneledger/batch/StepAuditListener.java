@@ -1,0 +1,36 @@
+package io.tuneledger.batch;
+
+import io.tuneledger.audit.AuditLedger;
+import jakarta.batch.api.listener.AbstractStepListener;
+import jakarta.batch.runtime.context.JobContext;
+import jakarta.batch.runtime.context.StepContext;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import jakarta.json.Json;
+
+/**
+ * Records each step's start in the audit ledger ({@code step.started}), so that the ledger shows which step was
+ * running when an execution was interrupted; the step's end with its metrics is recorded by {@link JobLogListener}
+ * when the job ends.
+ */
+@Named
+@Dependent
+public class StepAuditListener extends AbstractStepListener {
+
+    @Inject
+    JobContext jobContext;
+
+    @Inject
+    StepContext stepContext;
+
+    @Inject
+    AuditLedger ledger;
+
+    @Override
+    public void beforeStep() {
+        ledger.append(AuditLedger.SYSTEM, "step.started", "job-execution", Long.toString(jobContext.getExecutionId()),
+                Json.createObjectBuilder().add("step", stepContext.getStepName())
+                        .add("stepExecutionId", stepContext.getStepExecutionId()).build());
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Weights formats: reading ONNX initializers into HF-named tensors, and safetensors files with metadata.
+ */
+package io.tuneledger.ml.weights;
