@@ -8,6 +8,7 @@
 #   CORPUS=/data/mails.jsonl ROUNDS=3 bench/prepare-dataset.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/api.sh
 CORPUS="${CORPUS:-../shared/datasets/spamassassin/spamassassin.jsonl}"
 ROUNDS="${ROUNDS:-2}"
 OUT=bench/results-prepare-dataset.md

@@ -8,6 +8,7 @@
 #   CORPUS=/data/mails.jsonl ROUNDS=2 bench/score.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/api.sh
 CORPUS="${CORPUS:-../shared/datasets/spamassassin/spamassassin.jsonl}"
 ROUNDS="${ROUNDS:-1}"
 OUT=bench/results-score.md

@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -36,19 +37,28 @@ public class ExecutionsResource {
     @Inject
     JobLauncher launcher;
 
-    /** Recent executions, newest first. */
+    /**
+     * Recent executions, newest first, a page at a time: {@code limit} [50] after {@code offset} [0]; the header
+     * {@code X-Total-Count} gives the length of the whole list.
+     */
     @GET
-    public List<ExecutionInfo> list(@QueryParam("job") String job, @QueryParam("status") String status,
-            @QueryParam("limit") @DefaultValue("50") int limit) {
+    public Response list(@QueryParam("job") String job, @QueryParam("status") String status,
+            @QueryParam("offset") @DefaultValue("0") int offset, @QueryParam("limit") @DefaultValue("50") int limit) {
+        List<ParameterError> errors = new ArrayList<>();
         if (status != null && !STATUSES.contains(status)) {
-            throw new LaunchException.InvalidParameters(
-                    List.of(new ParameterError("status", "must be one of " + String.join(", ", STATUSES))));
+            errors.add(new ParameterError("status", "must be one of " + String.join(", ", STATUSES)));
+        }
+        if (offset < 0) {
+            errors.add(new ParameterError("offset", "must be 0 or more"));
         }
         if (limit < 1 || limit > 1000) {
-            throw new LaunchException.InvalidParameters(
-                    List.of(new ParameterError("limit", "must be between 1 and 1000")));
+            errors.add(new ParameterError("limit", "must be between 1 and 1000"));
         }
-        return launcher.executions(job, status, limit);
+        if (!errors.isEmpty()) {
+            throw new LaunchException.InvalidParameters(errors);
+        }
+        JobLauncher.Page page = launcher.executions(job, status, offset, limit);
+        return Response.ok(page.items()).header("X-Total-Count", page.total()).build();
     }
 
     @GET
@@ -64,6 +74,15 @@ public class ExecutionsResource {
     public Response stop(@PathParam("id") long id, @Context SecurityContext security) {
         launcher.stop(LaunchRequests.actor(security), id);
         return Response.accepted(launcher.execution(id)).build();
+    }
+
+    /** Abandons a failed or stopped execution so that it is never restarted; 409 while it runs. */
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    @POST
+    @Path("/{id}/abandon")
+    public Response abandon(@PathParam("id") long id, @Context SecurityContext security) {
+        launcher.abandon(LaunchRequests.actor(security), id);
+        return Response.ok(launcher.execution(id)).build();
     }
 
     /**

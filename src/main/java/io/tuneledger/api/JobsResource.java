@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -39,15 +40,22 @@ public class JobsResource {
         return catalog.jobs().stream().map(JobView::of).toList();
     }
 
-    /** Starts a job: 202 with the new execution, or 400 naming each bad parameter (nothing started). */
+    /**
+     * Starts a job: 202 with the new execution, or 400 naming each bad parameter (nothing started). With an
+     * {@code Idempotency-Key} header, a repeated call (same key, job and parameters) answers 200 with the execution
+     * the first call started, and a call with the same key and other parameters 409.
+     */
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @POST
     @Path("/{job}/executions")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response start(@PathParam("job") String job, JsonObject body, @Context UriInfo uri,
-            @Context SecurityContext security) {
-        Launched launched = launcher.start(LaunchRequests.actor(security), job, LaunchRequests.parameters(body));
-        return Response.accepted(launched)
+            @Context SecurityContext security, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        JobLauncher.Start start = launcher.start(LaunchRequests.actor(security), job, LaunchRequests.parameters(body),
+                idempotencyKey);
+        Launched launched = start.launched();
+        return (start.replayed() ? Response.ok(launched).header("Idempotent-Replayed", "true")
+                : Response.accepted(launched))
                 .location(uri.getBaseUriBuilder().path("executions").path(Long.toString(launched.executionId())).build())
                 .build();
     }

@@ -10,11 +10,14 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.io.StringReader;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -84,6 +87,28 @@ public class ModelsResource {
     public Response card(@PathParam("name") String name, @PathParam("version") String version) {
         return find(registry, name, version).map(v -> Response.ok(reports.card(v)).build())
                 .orElseGet(() -> notFound(name, version));
+    }
+
+    /**
+     * Promotes a candidate version (admin only): it becomes the model's promoted version, the one before goes back to
+     * candidate; 409 for a rejected version. Recorded in the audit ledger with the caller.
+     */
+    @RolesAllowed(Roles.ADMIN)
+    @POST
+    @Path("{name}/versions/{version}/promote")
+    public Response promote(@PathParam("name") String name, @PathParam("version") String version,
+            @Context SecurityContext security) {
+        Optional<ModelVersion> found = find(registry, name, version);
+        if (found.isEmpty()) {
+            return notFound(name, version);
+        }
+        try {
+            ModelVersion v = registry.promote(LaunchRequests.actor(security), found.get());
+            return Response.ok(summary(v)).build();
+        } catch (IllegalStateException e) {
+            return Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON)
+                    .entity(ErrorBody.of(null, e.getMessage())).build();
+        }
     }
 
     /** A version by number, or {@code latest}: the newest that was not rejected. */

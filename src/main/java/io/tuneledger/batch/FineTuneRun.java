@@ -74,19 +74,23 @@ public class FineTuneRun {
 
     /** The training configuration from the {@code train.*} parameters (defaults as documented). */
     public TrainingConfig config(TrainingConfig.TrainMode mode) {
+        // The launcher fills every parameter in; the defaults matter only to a caller of the JobOperator itself.
+        TrainingConfig d = TrainingConfig.defaults();
         return TrainingConfig.builder()
                 .optMode(mode)
-                .optEpochs(Integer.parseInt(parameter("train.epochs", "3")))
-                .optBatchSize(Integer.parseInt(parameter("train.batch.size", "16")))
-                .optLearningRate(Float.parseFloat(parameter("train.learning.rate", "5e-5")))
-                .optWeightDecay(Float.parseFloat(parameter("train.weight.decay", "0.01")))
-                .optWarmupRatio(Float.parseFloat(parameter("train.warmup.ratio", "0.1")))
-                .optDropout(Float.parseFloat(parameter("train.dropout", "0.1")))
-                .optMaxLength(Integer.parseInt(parameter("train.max.length", "128")))
-                .optSeed(Long.parseLong(parameter("train.seed", "42")))
-                .optGradClip(Float.parseFloat(parameter("train.grad.clip", "1.0")))
-                .optEarlyStoppingPatience(Integer.parseInt(parameter("early.stopping.patience", "2")))
-                .optCheckpointEverySteps(Integer.parseInt(parameter("checkpoint.every.steps", "20")))
+                .optEpochs(Integer.parseInt(parameter("train.epochs", Integer.toString(d.epochs()))))
+                .optBatchSize(Integer.parseInt(parameter("train.batch.size", Integer.toString(d.batchSize()))))
+                .optLearningRate(Float.parseFloat(parameter("train.learning.rate", Float.toString(d.learningRate()))))
+                .optWeightDecay(Float.parseFloat(parameter("train.weight.decay", Float.toString(d.weightDecay()))))
+                .optWarmupRatio(Float.parseFloat(parameter("train.warmup.ratio", Float.toString(d.warmupRatio()))))
+                .optDropout(Float.parseFloat(parameter("train.dropout", Float.toString(d.dropout()))))
+                .optMaxLength(Integer.parseInt(parameter("train.max.length", Integer.toString(d.maxLength()))))
+                .optSeed(Long.parseLong(parameter("train.seed", Long.toString(d.seed()))))
+                .optGradClip(Float.parseFloat(parameter("train.grad.clip", Float.toString(d.gradClip()))))
+                .optEarlyStoppingPatience(Integer.parseInt(parameter("early.stopping.patience",
+                        Integer.toString(d.earlyStoppingPatience()))))
+                .optCheckpointEverySteps(Integer.parseInt(parameter("checkpoint.every.steps",
+                        Integer.toString(d.checkpointEverySteps()))))
                 .build();
     }
 

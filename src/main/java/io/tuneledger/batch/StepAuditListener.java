@@ -11,8 +11,8 @@ import jakarta.json.Json;
 
 /**
  * Records each step's start in the audit ledger ({@code step.started}), so that the ledger shows which step was
- * running when an execution was interrupted; the step's end with its metrics is recorded by {@link JobLogListener}
- * when the job ends.
+ * running when an execution was interrupted, and a step's failure with its error ({@code step.failed}); the step's
+ * end with its metrics is recorded by {@link JobLogListener} when the job ends.
  */
 @Named
 @Dependent
@@ -32,5 +32,19 @@ public class StepAuditListener extends AbstractStepListener {
         ledger.append(AuditLedger.SYSTEM, "step.started", "job-execution", Long.toString(jobContext.getExecutionId()),
                 Json.createObjectBuilder().add("step", stepContext.getStepName())
                         .add("stepExecutionId", stepContext.getStepExecutionId()).build());
+    }
+
+    @Override
+    public void afterStep() {
+        Exception error = stepContext.getException();
+        if (error == null) {
+            return;
+        }
+        String message = String.valueOf(error.getMessage());
+        ledger.append(AuditLedger.SYSTEM, "step.failed", "job-execution", Long.toString(jobContext.getExecutionId()),
+                Json.createObjectBuilder().add("step", stepContext.getStepName())
+                        .add("error", error.getClass().getName())
+                        .add("message", message.length() > 2000 ? message.substring(0, 2000) + "..." : message)
+                        .build());
     }
 }

@@ -3,6 +3,7 @@ package io.tuneledger.launch;
 import io.tuneledger.audit.AuditLedger;
 import io.tuneledger.batch.StepProgress;
 import jakarta.batch.operations.JobExecutionAlreadyCompleteException;
+import jakarta.batch.operations.JobExecutionIsRunningException;
 import jakarta.batch.operations.JobExecutionNotMostRecentException;
 import jakarta.batch.operations.JobExecutionNotRunningException;
 import jakarta.batch.operations.JobOperator;
@@ -26,6 +27,7 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.logging.Logger;
@@ -49,21 +51,90 @@ public class JobLauncher {
     @Inject
     AuditLedger ledger;
 
+    @Inject
+    IdempotencyKeys keys;
+
+    /** Striped monitors: launches with the same idempotency key in this server run one after the other. */
+    private final Object[] keyLocks = java.util.stream.IntStream.range(0, 64).mapToObj(i -> new Object())
+            .toArray();
+
     /**
      * Validates the parameters, then starts the job, recording the launch with its parameters and the caller in the
      * audit ledger. Nothing runs when a parameter is wrong.
      */
     public Launched start(String actor, String jobName, Map<String, String> parameters) {
+        return start(actor, jobName, parameters, null).launched();
+    }
+
+    /**
+     * Like {@link #start(String, String, Map)}, made idempotent by {@code idempotencyKey} (null: none): the first
+     * call with a key starts the job; a later call with the same key and the same job and parameters answers the same
+     * execution without starting anything ({@link Start#replayed()}); with other parameters it is a conflict.
+     */
+    public Start start(String actor, String jobName, Map<String, String> parameters, String idempotencyKey) {
         JobDefinition job = catalog.find(jobName).orElseThrow(() -> new LaunchException.UnknownJob(jobName));
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+            throw new LaunchException.InvalidParameters(List.of(new ParameterError("Idempotency-Key",
+                    "must be 1 to 200 characters")));
+        }
         ParameterValidator.Result checked = ParameterValidator.validate(job, parameters);
         if (!checked.ok()) {
             throw new LaunchException.InvalidParameters(checked.errors());
         }
+        if (idempotencyKey == null) {
+            return new Start(launch(actor, job, checked, null), false);
+        }
+        IdempotencyKeys.Request request = IdempotencyKeys.Request.of(jobName, parameters);
+        // One launch a key at a time in this server; the key's primary key guards across servers.
+        synchronized (keyLocks[Math.floorMod(idempotencyKey.hashCode(), keyLocks.length)]) {
+            Optional<LaunchRequest> earlier = keys.find(idempotencyKey);
+            if (earlier.isEmpty()) {
+                try {
+                    keys.claim(idempotencyKey, request, actor);
+                } catch (RuntimeException claimedElsewhere) {
+                    earlier = keys.find(idempotencyKey);
+                    if (earlier.isEmpty()) {
+                        throw claimedElsewhere;
+                    }
+                }
+            }
+            if (earlier.isPresent()) {
+                LaunchRequest r = earlier.get();
+                if (!r.jobName().equals(request.jobName()) || !r.parametersSha256().equals(request.parametersSha256())) {
+                    throw new LaunchException.Conflict("Idempotency-Key '" + idempotencyKey + "' was used for another"
+                            + " launch (job " + r.jobName() + " with other parameters): use a new key");
+                }
+                if (r.executionId() == null) {
+                    throw new LaunchException.Conflict("Idempotency-Key '" + idempotencyKey + "' is being launched"
+                            + " right now; ask again in a moment");
+                }
+                return new Start(launched(r.executionId()), true);
+            }
+            try {
+                Launched launched = launch(actor, job, checked, idempotencyKey);
+                keys.complete(idempotencyKey, launched.executionId());
+                return new Start(launched, false);
+            } catch (RuntimeException e) {
+                keys.release(idempotencyKey);
+                throw e;
+            }
+        }
+    }
+
+    /** The answer to a start: the execution, and whether an earlier call with the same idempotency key started it. */
+    public record Start(Launched launched, boolean replayed) {
+    }
+
+    private Launched launch(String actor, JobDefinition job, ParameterValidator.Result checked, String key) {
+        String jobName = job.jobName();
         long executionId = operator().start(jobName, toProperties(checked.parameters()));
         LOG.info(() -> "TUNE0010 Launched job " + jobName + " as execution " + executionId);
-        ledger.append(actor, "job.launched", "job-execution", Long.toString(executionId), Json.createObjectBuilder()
-                .add("job", jobName).add("parameters", Json.createObjectBuilder(new TreeMap<String, Object>(
-                        checked.parameters()))).build());
+        var details = Json.createObjectBuilder().add("job", jobName).add("parameters",
+                Json.createObjectBuilder(new TreeMap<String, Object>(checked.parameters())));
+        if (key != null) {
+            details.add("idempotencyKey", key);
+        }
+        ledger.append(actor, "job.launched", "job-execution", Long.toString(executionId), details.build());
         return launched(executionId);
     }
 
@@ -113,6 +184,22 @@ public class JobLauncher {
         }
     }
 
+    /**
+     * Abandons an ended execution that is not to be restarted (a failed or stopped one): it can then never be restarted,
+     * and a job instance with an abandoned last execution counts as closed.
+     */
+    public void abandon(String actor, long executionId) {
+        JobExecution execution = jobExecution(executionId);
+        try {
+            operator().abandon(executionId);
+        } catch (JobExecutionIsRunningException e) {
+            throw new LaunchException.Conflict("Execution " + executionId + " is running: stop it first");
+        }
+        LOG.info(() -> "TUNE0013 Execution " + executionId + " abandoned");
+        ledger.append(actor, "job.abandoned", "job-execution", Long.toString(executionId), Json.createObjectBuilder()
+                .add("job", execution.getJobName()).add("previousStatus", execution.getBatchStatus().name()).build());
+    }
+
     /** One execution with its steps. */
     public ExecutionInfo execution(long executionId) {
         JobOperator operator = operator();
@@ -136,8 +223,15 @@ public class JobLauncher {
                 .map(JobExecution::getExecutionId).sorted().map(this::execution).toList();
     }
 
-    /** The most recent executions, newest first, optionally of one job and in one batch status. */
-    public List<ExecutionInfo> executions(String jobName, String status, int limit) {
+    /** One page of a list, and how many items the whole list has. */
+    public record Page(long total, List<ExecutionInfo> items) {
+    }
+
+    /**
+     * The most recent executions, newest first, optionally of one job and in one batch status: {@code limit} of them
+     * after skipping {@code offset}.
+     */
+    public Page executions(String jobName, String status, int offset, int limit) {
         JobOperator operator = operator();
         List<Long> ids = new ArrayList<>();
         for (String name : operator.getJobNames()) {
@@ -158,7 +252,8 @@ public class JobLauncher {
                 }
             }
         }
-        return ids.stream().sorted(Comparator.reverseOrder()).limit(limit).map(this::execution).toList();
+        return new Page(ids.size(), ids.stream().sorted(Comparator.reverseOrder()).skip(offset).limit(limit)
+                .map(this::execution).toList());
     }
 
     private Launched launched(long executionId) {

@@ -134,6 +134,15 @@ public class ModelVersion {
         return status;
     }
 
+    /** Moves the version to {@code next}: only candidate and promoted versions move, between each other. */
+    void moveTo(Status next) {
+        if (status == Status.REJECTED || next == Status.REJECTED) {
+            throw new IllegalStateException(name + " v" + versionNumber + " is " + status + ": it cannot become "
+                    + next);
+        }
+        status = next;
+    }
+
     public double testMacroF1() {
         return testMacroF1;
     }

@@ -93,7 +93,11 @@ public abstract class AbstractIT {
 
 
     /** A response: status and parsed JSON body (null when the body is empty). */
-    protected record Reply(int status, JsonStructure json, String text) {
+    protected record Reply(int status, JsonStructure json, String text, java.net.http.HttpHeaders headers) {
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         JsonObject object() {
             return json.asJsonObject();
         }
@@ -144,6 +148,14 @@ public abstract class AbstractIT {
                 .POST(HttpRequest.BodyPublishers.ofString(body == null ? "{}" : body.toString())));
     }
 
+    /** POSTs {@code body} with an {@code Idempotency-Key} header. */
+    protected static Reply postWithKey(String path, JsonObject body, String key)
+            throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(BASE_URL + path))
+                .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+    }
+
     protected static Reply postRaw(String path, String body) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(BASE_URL + path))
                 .header("Content-Type", "application/json")
@@ -161,7 +173,7 @@ public abstract class AbstractIT {
                 json = reader.read();
             }
         }
-        return new Reply(response.statusCode(), json, text);
+        return new Reply(response.statusCode(), json, text, response.headers());
     }
 
     /** A download: status, content type, the bytes, and the report hash header when there is one. */

@@ -43,6 +43,11 @@ class ChunkRestartIT extends AbstractIT {
         Path accepted = storeHome().resolve("staging").resolve(launched.get("instanceId").toString())
                 .resolve("accepted.jsonl");
         assertEquals(150, readJsonl(accepted).size(), "the failed chunk was written but not committed");
+        JsonObject stepFailed = events("job-execution:" + first).stream()
+                .filter(e -> e.getString("action").equals("step.failed")).findFirst()
+                .orElseThrow(() -> new AssertionError("no step.failed event")).getJsonObject("details");
+        assertEquals("ingest", stepFailed.getString("step"));
+        assertTrue(stepFailed.getString("message").contains("Failure injected by the test"), stepFailed::toString);
 
         JsonObject restarted = restart(first, Map.of("fail.at.item", "0"));
         long second = restarted.getJsonNumber("executionId").longValue();

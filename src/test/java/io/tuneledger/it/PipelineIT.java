@@ -192,6 +192,16 @@ class PipelineIT extends AbstractIT {
         assertEquals("candidate", v2.getString("status"));
         assertEquals(name + ":1", v2.getJsonObject("lineage").getString("baseModel"));
         assertEquals(model.getString("weightsSha256"), v2.getJsonObject("lineage").getString("baseModelSha256"));
+
+        // Promotion by the admin: the rejected version never, the candidate once, recorded with the caller.
+        Reply refused = post("/api/models/" + name + "/versions/1/promote", null);
+        assertEquals(409, refused.status(), refused::text);
+        Reply promoted = post("/api/models/" + name + "/versions/2/promote", null);
+        assertEquals(200, promoted.status(), promoted::text);
+        assertEquals("promoted", get("/api/models/" + name + "/versions/2").object().getString("status"));
+        JsonObject event = events("model:" + name + " v2").get(0);
+        assertEquals("model.promoted", event.getString("action"));
+        assertEquals("admin", event.getString("actor"));
     }
 
     @Test

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The retention job on a stopped fine-tune (its training state still on disk): a dry run removes nothing and records
+ * The retention job on a stopped and abandoned fine-tune (its training state still on disk): a dry run removes nothing
+ * and records
  * the plan; the real run removes the job's records and checkpoint files, records exactly what went, and leaves the
  * dataset and the ledger (whose chain still verifies).
  */
@@ -43,6 +44,14 @@ class RetentionIT extends AbstractIT {
         PipelineIT.awaitTrainingSteps(stopped, 3);
         assertEquals(202, post("/api/executions/" + stopped + "/stop", parameters(Map.of())).status());
         assertEquals("STOPPED", awaitEnd(stopped, Duration.ofMinutes(5)).getString("batchStatus"));
+        Reply abandoned = as("operator", () -> post("/api/executions/" + stopped + "/abandon", null));
+        assertEquals(200, abandoned.status(), abandoned::text);
+        assertEquals("ABANDONED", abandoned.object().getString("batchStatus"));
+        Reply restart = post("/api/executions/" + stopped + "/restart", parameters(Map.of()));
+        assertEquals(409, restart.status(), "an abandoned execution is never restarted: " + restart.text());
+        JsonObject abandonEvent = events("job-execution:" + stopped).get(0);
+        assertEquals("job.abandoned", abandonEvent.getString("action"));
+        assertEquals("operator", abandonEvent.getString("actor"));
         Path run = storeHome().resolve("runs").resolve(Long.toString(instance));
         List<Path> states;
         try (var files = Files.walk(run)) {

@@ -49,6 +49,12 @@ class TrainAndScoreKillIT extends ManualServerIT {
             killServer();
             controller.start(CONTAINER);
             JsonObject stale = get("/api/executions/" + first).object();
+            assertEquals("FAILED", stale.getString("batchStatus"), "marked FAILED at the server's start");
+            assertEquals("CRASHED", stale.getString("exitStatus"));
+            assertEquals("FAILED", step(stale, "train").getString("batchStatus"));
+            JsonObject recovered = events("job-execution:" + first).get(0);
+            assertEquals("job.recovered", recovered.getString("action"), recovered::toString);
+            assertEquals("STARTED", recovered.getJsonObject("details").getString("previousStatus"));
             int committed = step(stale, "train").getJsonObject("progress").getInt("done");
             assertTrue(committed >= 10 && committed < 35, "killed after two checkpoints: " + committed + " steps");
             long second = restart(first, Map.of()).getJsonNumber("executionId").longValue();

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Load benchmark of the operations surface: 50 concurrent launches (25 idempotency keys, each sent twice at once)
+# and 500 status polls from 20 concurrent clients against one server, while the launched prepare-dataset jobs run.
+# Checks: no failed request, exactly one execution per idempotency key, every execution completes. Figures: latency
+# of a status poll and of the start page under that load, as ratios against the same requests on the idle server,
+# measured in the same run. Writes bench/results-load.md. Run it on an idle machine.
+#
+#   bench/load.sh                      # KEYS=25 POLLS=500 CLIENTS=20
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/api.sh
+KEYS="${KEYS:-25}" POLLS="${POLLS:-500}" CLIENTS="${CLIENTS:-20}"
+OUT=bench/results-load.md
+export TUNELEDGER_URL="${TUNELEDGER_URL:-http://localhost:8080}"
+command -v jq >/dev/null || { echo "jq is needed" >&2; exit 2; }
+[ -f target/tuneledger.war ] && [ -x target/server/bin/standalone.sh ] || mvn -B -q package -DskipTests
+started=0
+if ! bin/tuneledger server status >/dev/null 2>&1; then bin/tuneledger server start; started=1; fi
+trap '[ "$started" = 1 ] && bin/tuneledger server stop' EXIT
+work=$(mktemp -d)
+run=$(date +%s)
+echo "Load before the run: $(cut -d' ' -f1-3 /proc/loadavg) (should be near 0)"
+
+# latency PATH COUNT PARALLEL -> one "seconds http_code" line per request
+latency() {
+  seq "$2" | xargs -P "$3" -I{} bash -c '. bench/api.sh; curl -s -o /dev/null -w "%{time_total} %{http_code}\n" \
+    "$TUNELEDGER_URL$0"' "$1"
+}
+# stats FILE -> "p50 p95 errors" (seconds; errors = answers other than 200)
+stats() {
+  sort -n "$1" | awk '{t[NR]=$1; if ($2 != 200) e++} END {printf "%.4f %.4f %d\n", t[int(NR*0.5)+1], t[int(NR*0.95)], e+0}'
+}
+
+# Warm-up: one job run to its end; its execution is the one polled, idle and under load.
+first=$(curl -sf -X POST -H 'Content-Type: application/json' "$TUNELEDGER_URL/api/jobs/prepare-dataset/executions" \
+  -d "{\"parameters\": {\"dataset.name\": \"load-$run-warm-up\", \"input.path\": \"spamassassin-sample.jsonl\"}}" \
+  | jq -r .executionId)
+until curl -sf "$TUNELEDGER_URL/api/executions/$first" | jq -e '.batchStatus == "COMPLETED"' >/dev/null; do sleep 1; done
+# The idle baseline: the same requests as under load, one client at a time.
+latency "/api/executions/$first" 20 1 > /dev/null
+latency "/api/executions/$first" 100 1 > "$work/poll-idle"
+latency "/" 100 1 > "$work/page-idle"
+
+# 50 launches at once: each key twice, with the same parameters.
+for k in $(seq "$KEYS"); do for copy in 1 2; do echo "$k"; done; done > "$work/launch-plan"
+t0=$(date +%s.%N)
+xargs -P 50 -I{} bash -c '. bench/api.sh; curl -s -o "'"$work"'/launch-{}-$$" -w "%{http_code}\n" -X POST \
+  -H "Content-Type: application/json" -H "Idempotency-Key: load-'"$run"'-{}" \
+  "$TUNELEDGER_URL/api/jobs/prepare-dataset/executions" \
+  -d "{\"parameters\": {\"dataset.name\": \"load-'"$run"'-{}\", \"input.path\": \"spamassassin-sample.jsonl\"}}"' \
+  < "$work/launch-plan" > "$work/launch-codes"
+launch_seconds=$(awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN {printf "%.1f", a - b}')
+launch_errors=$(grep -cvE '^(200|202)$' "$work/launch-codes" || true)
+for k in $(seq "$KEYS"); do
+  cat "$work"/launch-"$k"-* | jq -r .executionId | sort -u | wc -l
+done > "$work/ids-per-key"
+duplicates=$(grep -cv '^1$' "$work/ids-per-key" || true)
+cat "$work"/launch-*-* | jq -r .executionId | sort -u > "$work/executions"
+executions=$(wc -l < "$work/executions")
+
+# 500 status polls from 20 clients, and start-page loads, while the jobs run.
+latency "/api/executions/$first" "$POLLS" "$CLIENTS" > "$work/poll-load" &
+polls=$!
+latency "/" 100 4 > "$work/page-load"
+wait "$polls"
+
+# Every execution must complete.
+failed=0
+for id in $(cat "$work/executions"); do
+  while :; do
+    status=$(curl -sf "$TUNELEDGER_URL/api/executions/$id" | jq -r .batchStatus)
+    case "$status" in COMPLETED) break;; FAILED|STOPPED|ABANDONED) failed=$((failed + 1)); break;; esac
+    sleep 2
+  done
+done
+all_seconds=$(awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN {printf "%.0f", a - b}')
+
+read -r pi50 pi95 pie < <(stats "$work/poll-idle")
+read -r pl50 pl95 ple < <(stats "$work/poll-load")
+read -r gi50 gi95 gie < <(stats "$work/page-idle")
+read -r gl50 gl95 gle < <(stats "$work/page-load")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a / b}'; }
+{
+  echo "# Load: concurrent launches and status polls"
+  echo
+  echo "Measured $(date -u +%F) by \`bench/load.sh\` on this machine ($(nproc) cores), one WildFly with the embedded H2"
+  echo "database. $((KEYS * 2)) launches of prepare-dataset at once ($KEYS idempotency keys, each sent twice at the same"
+  echo "time with the same parameters), then $POLLS status polls from $CLIENTS concurrent clients and 100 start-page"
+  echo "loads from 4 clients while the $executions jobs ran (each reads, cleans and tokenises the 700 sample mails)."
+  echo "Idle figures: the same requests one at a time before the launches, in the same run (the status poll asks"
+  echo "for one finished execution with its steps; the start page is the static page the admin console will replace)."
+  echo
+  echo "| check | result |"
+  echo "|---|---|"
+  echo "| launch requests answered other than 200/202 | $launch_errors of $((KEYS * 2)) |"
+  echo "| idempotency keys with more than one execution | $duplicates of $KEYS |"
+  echo "| executions started | $executions (one per key) |"
+  echo "| executions not COMPLETED | $failed |"
+  echo "| status polls answered other than 200 (under load) | $ple of $POLLS |"
+  echo "| start-page loads answered other than 200 (under load) | $gle of 100 |"
+  echo
+  echo "| figure | idle | under load | ratio |"
+  echo "|---|---|---|---|"
+  echo "| status poll, median s | $pi50 | $pl50 | $(ratio "$pl50" "$pi50")x |"
+  echo "| status poll, p95 s | $pi95 | $pl95 | $(ratio "$pl95" "$pi95")x |"
+  echo "| start page, median s | $gi50 | $gl50 | $(ratio "$gl50" "$gi50")x |"
+  echo "| start page, p95 s | $gi95 | $gl95 | $(ratio "$gl95" "$gi95")x |"
+  echo
+  echo "All $((KEYS * 2)) launches answered in $launch_seconds s; all $executions executions completed $all_seconds s after"
+  echo "the first launch."
+} > "$OUT"
+cat "$OUT"
+rm -rf "$work"
+[ "$launch_errors" = 0 ] && [ "$duplicates" = 0 ] && [ "$failed" = 0 ] && [ "$ple" = 0 ] && [ "$gle" = 0 ]
