@@ -56,7 +56,8 @@ public class JobsResource {
         Launched launched = start.launched();
         return (start.replayed() ? Response.ok(launched).header("Idempotent-Replayed", "true")
                 : Response.accepted(launched))
-                .location(uri.getBaseUriBuilder().path("executions").path(Long.toString(launched.executionId())).build())
+                .location(uri.getBaseUriBuilder().path("executions").path(Long.toString(launched.executionId()))
+                        .build())
                 .build();
     }
 }

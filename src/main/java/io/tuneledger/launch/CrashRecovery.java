@@ -104,7 +104,8 @@ public class CrashRecovery {
                 steps = u.executeUpdate();
             }
             try (PreparedStatement u = c.prepareStatement("UPDATE JOB_EXECUTION SET BATCHSTATUS = 'FAILED',"
-                    + " EXITSTATUS = ?, ENDTIME = ?, LASTUPDATEDTIME = ? WHERE JOBEXECUTIONID = ? AND BATCHSTATUS = ?")) {
+                    + " EXITSTATUS = ?, ENDTIME = ?, LASTUPDATEDTIME = ?"
+                    + " WHERE JOBEXECUTIONID = ? AND BATCHSTATUS = ?")) {
                 u.setString(1, EXIT_STATUS);
                 u.setTimestamp(2, now);
                 u.setTimestamp(3, now);

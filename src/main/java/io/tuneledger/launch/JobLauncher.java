@@ -100,7 +100,8 @@ public class JobLauncher {
             }
             if (earlier.isPresent()) {
                 LaunchRequest r = earlier.get();
-                if (!r.jobName().equals(request.jobName()) || !r.parametersSha256().equals(request.parametersSha256())) {
+                if (!r.jobName().equals(request.jobName())
+                        || !r.parametersSha256().equals(request.parametersSha256())) {
                     throw new LaunchException.Conflict("Idempotency-Key '" + idempotencyKey + "' was used for another"
                             + " launch (job " + r.jobName() + " with other parameters): use a new key");
                 }
@@ -185,8 +186,8 @@ public class JobLauncher {
     }
 
     /**
-     * Abandons an ended execution that is not to be restarted (a failed or stopped one): it can then never be restarted,
-     * and a job instance with an abandoned last execution counts as closed.
+     * Abandons an ended execution that is not to be restarted (a failed or stopped one): it can then never be
+     * restarted, and a job instance with an abandoned last execution counts as closed.
      */
     public void abandon(String actor, long executionId) {
         JobExecution execution = jobExecution(executionId);
