@@ -91,11 +91,15 @@ public class RetentionBatchlet extends AbstractBatchlet {
         Path dir = store.runDir(jobContext.getInstanceId());
         Files.createDirectories(dir);
         Path planFile = dir.resolve(PLAN_FILE);
-        JsonObject plan = Files.exists(planFile) ? FineTuneRun.readJson(planFile) : plan();
-        if (!Files.exists(planFile)) {
+        JsonObject plan;
+        if (Files.exists(planFile)) {
+            plan = FineTuneRun.readJson(planFile);
+        } else {
+            plan = plan();
             FineTuneRun.writeJson(planFile, plan);
         }
-        List<Long> instances = ids(plan, "jobInstances", "id");
+        List<Long> instances = plan.getJsonArray("jobInstances").stream()
+                .map(v -> v.asJsonObject().getJsonNumber("id").longValue()).toList();
         List<Long> executions = new ArrayList<>();
         plan.getJsonArray("jobInstances").forEach(i -> i.asJsonObject().getJsonArray("executions")
                 .forEach(e -> executions.add(((jakarta.json.JsonNumber) e).longValue())));
@@ -271,10 +275,6 @@ public class RetentionBatchlet extends AbstractBatchlet {
             }
         });
         instances.forEach(repository::removeJobInstance);
-    }
-
-    private static List<Long> ids(JsonObject plan, String array, String key) {
-        return plan.getJsonArray(array).stream().map(v -> v.asJsonObject().getJsonNumber(key).longValue()).toList();
     }
 
     private static Long parseId(String name) {

@@ -60,16 +60,10 @@ public class JobLauncher {
 
     /**
      * Validates the parameters, then starts the job, recording the launch with its parameters and the caller in the
-     * audit ledger. Nothing runs when a parameter is wrong.
-     */
-    public Launched start(String actor, String jobName, Map<String, String> parameters) {
-        return start(actor, jobName, parameters, null).launched();
-    }
-
-    /**
-     * Like {@link #start(String, String, Map)}, made idempotent by {@code idempotencyKey} (null: none): the first
-     * call with a key starts the job; a later call with the same key and the same job and parameters answers the same
-     * execution without starting anything ({@link Start#replayed()}); with other parameters it is a conflict.
+     * audit ledger. Nothing runs when a parameter is wrong. {@code idempotencyKey} (null: none) makes it idempotent:
+     * the first call with a key starts the job; a later call with the same key and the same job and parameters
+     * answers the same execution without starting anything ({@link Start#replayed()}); with other parameters it is a
+     * conflict.
      */
     public Start start(String actor, String jobName, Map<String, String> parameters, String idempotencyKey) {
         JobDefinition job = catalog.find(jobName).orElseThrow(() -> new LaunchException.UnknownJob(jobName));

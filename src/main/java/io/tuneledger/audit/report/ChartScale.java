@@ -39,6 +39,13 @@ record ChartScale(double xMin, double xMax, double yMin, double yMax, double lef
         return new ChartScale(xMin, xMax, yMin, yMax, padLeft, width - padRight, padTop, height - padBottom);
     }
 
+    /** Colours of the chart series, in order, as #rrggbb; both renderers use them. */
+    private static final String[] COLOURS = {"#1f5fa8", "#d9731a", "#2e8b57", "#8b2e5f"};
+
+    static String colour(int series) {
+        return COLOURS[series % COLOURS.length];
+    }
+
     double plotWidth() {
         return right - left;
     }

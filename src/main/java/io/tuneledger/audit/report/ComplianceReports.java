@@ -79,11 +79,8 @@ public class ComplianceReports {
 
     /** The report of a model version: its model card first, then the report of the job that trained it. */
     public Report forModel(ModelVersion model, String requestedBy) {
-        JsonObject details = parse(model.details());
-        Optional<DatasetVersion> dataset = datasets.find(model.datasetName(), model.datasetVersion());
-        JsonObject card = ModelCard.of(model, details, dataset.map(d -> parse(d.manifest())).orElse(null));
         List<Report.Section> sections = new ArrayList<>();
-        sections.add(cardSection(card));
+        sections.add(cardSection(card(model)));
         try {
             sections.addAll(forExecution(model.jobExecutionId(), requestedBy).sections());
         } catch (LaunchException.NoSuchExecution e) {
@@ -92,15 +89,14 @@ public class ComplianceReports {
             gone.text("The job-repository records of execution " + model.jobExecutionId() + " were removed by the "
                     + "retention job; what follows comes from the registries and the audit ledger.");
             List<List<String>> rows = new ArrayList<>();
-            List<AuditEvent> events = new ArrayList<>(events(model.jobExecutionId()));
-            events.sort(Comparator.comparingLong(AuditEvent::seq));
-            for (AuditEvent event : events) {
+            for (AuditEvent event : eventsOldestFirst(model.jobExecutionId())) {
                 if (event.action().startsWith("job.")) {
                     rows.add(List.of(Long.toString(event.seq()), event.time(), event.actor(), event.action()));
                 }
             }
             gone.table("Job events in the audit ledger", List.of("seq", "time (UTC)", "actor", "event"), rows);
             sections.add(gone.build());
+            Optional<DatasetVersion> dataset = datasets.find(model.datasetName(), model.datasetVersion());
             sections.add(lineage(dataset, Optional.of(model), predictions(Optional.of(model), List.of(), null)));
             dataset.ifPresent(d -> sections.add(datasheet(d)));
             sections.addAll(training(model));
@@ -185,12 +181,12 @@ public class ComplianceReports {
         Report.SectionBuilder s = new Report.SectionBuilder("Data lineage");
         List<List<String>> rows = new ArrayList<>();
         dataset.ifPresent(d -> {
-            JsonObject source = parse(d.manifest()).getJsonObject("source");
+            JsonObject manifest = parse(d.manifest());
+            JsonObject source = manifest.getJsonObject("source");
             if (source != null) {
                 rows.add(List.of("source file", source.getString("path", "-"), source.getString("sha256", "-")));
             }
-            rows.add(List.of("dataset version", d.name() + " v" + d.version(),
-                    parse(d.manifest()).getString("contentSha256")));
+            rows.add(List.of("dataset version", d.name() + " v" + d.version(), manifest.getString("contentSha256")));
         });
         model.ifPresent(m -> {
             rows.add(List.of("base model", m.baseModel(), m.baseModelSha256()));
@@ -338,9 +334,7 @@ public class ComplianceReports {
         for (ExecutionInfo a : attempts) {
             runs.add(List.of(Long.toString(a.executionId()), a.batchStatus(), String.valueOf(a.exitStatus()),
                     String.valueOf(a.startTime()), String.valueOf(a.endTime())));
-            List<AuditEvent> all = new ArrayList<>(events(a.executionId()));
-            all.sort(Comparator.comparingLong(AuditEvent::seq));
-            for (AuditEvent e : all) {
+            for (AuditEvent e : eventsOldestFirst(a.executionId())) {
                 if (e.action().equals("training.checkpoint")) {
                     checkpoints++;
                 } else if (e.action().startsWith("job.")) {
@@ -381,10 +375,8 @@ public class ComplianceReports {
     private List<JsonObject> predictions(Optional<ModelVersion> model, List<ExecutionInfo> attempts,
             ExecutionInfo execution) {
         List<Long> ids = attempts.stream().map(ExecutionInfo::executionId).toList();
-        String subject = model.map(m -> m.name() + " v" + m.version()).orElseGet(() -> {
-            String name = execution.parameters().get("model.name");
-            return name == null ? null : name;
-        });
+        String subject = model.map(m -> m.name() + " v" + m.version())
+                .orElseGet(() -> execution.parameters().get("model.name"));
         if (subject == null) {
             return List.of();
         }
@@ -405,6 +397,12 @@ public class ComplianceReports {
 
     private List<AuditEvent> events(long executionId) {
         return ledger.find("job-execution", Long.toString(executionId), null, null, EVENTS_PER_EXECUTION);
+    }
+
+    private List<AuditEvent> eventsOldestFirst(long executionId) {
+        List<AuditEvent> events = new ArrayList<>(events(executionId));
+        events.sort(Comparator.comparingLong(AuditEvent::seq));
+        return events;
     }
 
     private static JsonObject provenance(ModelVersion model) {

@@ -6,9 +6,6 @@ import java.util.Locale;
 /** Lays a {@link Report} out as one self-contained HTML page (inline CSS, charts as inline SVG). */
 public final class HtmlReportRenderer {
 
-    /** Colours of the chart series, in order. */
-    static final String[] COLOURS = {"#1f5fa8", "#d9731a", "#2e8b57", "#8b2e5f"};
-
     private HtmlReportRenderer() {
     }
 
@@ -86,7 +83,7 @@ public final class HtmlReportRenderer {
                 esc(chart.yLabel())));
         for (int k = 0; k < chart.series().size(); k++) {
             Report.Series series = chart.series().get(k);
-            String colour = COLOURS[k % COLOURS.length];
+            String colour = ChartScale.colour(k);
             StringBuilder points = new StringBuilder();
             for (int i = 0; i < series.x().length; i++) {
                 points.append(String.format(Locale.ROOT, "%.1f,%.1f ", s.x(series.x()[i]), s.y(series.y()[i])));

@@ -33,8 +33,6 @@ public final class PdfReportRenderer {
     private static final Font BODY = new Font(Font.HELVETICA, 9);
     private static final Font BOLD = new Font(Font.HELVETICA, 9, Font.BOLD);
     private static final Font SMALL = new Font(Font.HELVETICA, 7);
-    private static final Color[] COLOURS = {new Color(0x1f, 0x5f, 0xa8), new Color(0xd9, 0x73, 0x1a),
-        new Color(0x2e, 0x8b, 0x57), new Color(0x8b, 0x2e, 0x5f)};
 
     private PdfReportRenderer() {
     }
@@ -159,7 +157,7 @@ public final class PdfReportRenderer {
         t.endText();
         for (int k = 0; k < chart.series().size(); k++) {
             Report.Series series = chart.series().get(k);
-            Color colour = COLOURS[k % COLOURS.length];
+            Color colour = Color.decode(ChartScale.colour(k));
             t.setColorStroke(colour);
             t.setColorFill(colour);
             t.setLineWidth(1.2f);
