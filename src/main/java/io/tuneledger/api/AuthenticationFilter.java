@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.logging.Level;
@@ -37,6 +38,13 @@ public class AuthenticationFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (crossSite(request)) {
+            // A browser keeps Basic credentials: a page of another site must not make it change anything here.
+            response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+            writeError(response, "cross-site request refused: " + request.getMethod() + " from "
+                    + request.getHeader("Origin"));
+            return;
+        }
         String header = request.getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
             challenge(response, "authentication required: HTTP Basic with a Tuneledger user");
@@ -86,9 +94,40 @@ public class AuthenticationFilter extends HttpFilter {
                 + " (" + reason + ")");
     }
 
+    /**
+     * A request that would change something (not GET, HEAD or OPTIONS) sent by a browser on behalf of another site:
+     * its {@code Sec-Fetch-Site} says cross-site, or its {@code Origin} is not this server. Schedulers and the CLI
+     * send neither header.
+     */
+    static boolean crossSite(HttpServletRequest request) {
+        String method = request.getMethod();
+        if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) {
+            return false;
+        }
+        if ("cross-site".equalsIgnoreCase(request.getHeader("Sec-Fetch-Site"))) {
+            return true;
+        }
+        String origin = request.getHeader("Origin");
+        if (origin == null) {
+            return false;
+        }
+        try {
+            URI uri = URI.create(origin);
+            String host = request.getHeader("Host");
+            return host == null || uri.getHost() == null
+                    || !(uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())).equalsIgnoreCase(host);
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+    }
+
     private static void challenge(HttpServletResponse response, String message) throws IOException {
         response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
+        writeError(response, message);
+    }
+
+    private static void writeError(HttpServletResponse response, String message) throws IOException {
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.getWriter().write(Json.createObjectBuilder().add("errors", Json.createArrayBuilder()

@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Job executions: status, steps and progress; stop and restart. */
@@ -65,6 +66,16 @@ public class ExecutionsResource {
     @Path("/{id}")
     public ExecutionInfo get(@PathParam("id") long id) {
         return launcher.execution(id);
+    }
+
+    /**
+     * The curves of an execution's steps as of their last checkpoint, for charts: {@code {"train": {"loss": [...],
+     * "validationLoss": [...], "validationMacroF1": [...]}}} (loss per optimisation step, the others per epoch).
+     */
+    @GET
+    @Path("/{id}/curves")
+    public Map<String, Map<String, double[]>> curves(@PathParam("id") long id) {
+        return launcher.curves(id);
     }
 
     /** Asks a running execution to stop; 202, or 409 when it is not running. */

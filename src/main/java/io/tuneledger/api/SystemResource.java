@@ -10,12 +10,17 @@ import jakarta.annotation.Resource;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -46,6 +51,19 @@ public class SystemResource {
                     Runtime.version().toString(), store.home().toString(),
                     store.dataRoots().stream().map(Object::toString).toList());
         }
+    }
+
+    /** Who is calling and with which of the roles: the console shows only the actions the caller may take. */
+    @GET
+    @Path("/me")
+    public JsonObject me(@Context SecurityContext security) {
+        JsonArrayBuilder roles = Json.createArrayBuilder();
+        for (String role : List.of(Roles.OPERATOR, Roles.AUDITOR, Roles.ADMIN)) {
+            if (security.isUserInRole(role)) {
+                roles.add(role);
+            }
+        }
+        return Json.createObjectBuilder().add("user", LaunchRequests.actor(security)).add("roles", roles).build();
     }
 
     /**

@@ -3,6 +3,7 @@ package io.tuneledger.batch;
 import jakarta.batch.runtime.context.StepContext;
 import java.io.Serializable;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -21,6 +22,8 @@ public final class StepProgress {
     public static final String UNIT = "progress.unit";
     /** Unit names by index. */
     public static final String[] UNITS = {"bytes", "items", "steps"};
+    /** Key prefix of a curve: see {@link #curves}. */
+    public static final String CURVE = "curve.";
 
     /** A snapshot of progress: {@code done} of {@code total} {@code unit}s ({@code total} &lt; 0: unknown). */
     public record Progress(long done, long total, int unit) {
@@ -49,6 +52,20 @@ public final class StepProgress {
             if (Double.isFinite(value)) {
                 data.put("value." + name, value);
             }
+        }));
+    }
+
+    /**
+     * Records whole curves (loss per optimisation step, validation figures per epoch) in the step's persistent user
+     * data, as {@code double[]} under {@code curve.<name>}: the console draws them while the step runs.
+     */
+    public static void curves(StepContext step, Map<String, List<? extends Number>> curves) {
+        updateAny(step, data -> curves.forEach((name, points) -> {
+            double[] values = new double[points.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = points.get(i).doubleValue();
+            }
+            data.put(CURVE + name, values);
         }));
     }
 

@@ -15,6 +15,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Logger;
 
 /**
@@ -58,6 +59,10 @@ public class TrainingCheckpointWriter extends AbstractItemWriter {
                 Long.toString(jobContext.getExecutionId()), Json.createObjectBuilder()
                         .add("step", stepContext.getStepName()).add("steps", training.session.steps())
                         .add("stateFile", name).add("sha256", JsonlFiles.sha256(dir.resolve(name))).build());
+        // Persisted with this chunk's checkpoint: the curves so far, for the console's charts.
+        StepProgress.curves(stepContext, Map.of("loss", training.session.losses(),
+                "validationLoss", training.session.validationLoss(),
+                "validationMacroF1", training.session.validationMacroF1()));
         LOG.fine(() -> "TUNE0302 Training state saved after step " + training.session.steps());
         if (training.session.finished()) {
             JsonArrayBuilder losses = Json.createArrayBuilder();

@@ -210,6 +210,32 @@ public class JobLauncher {
                 instant(execution.getLastUpdatedTime()), toMap(execution.getJobParameters()), steps);
     }
 
+    /**
+     * The curves the steps of an execution recorded with their last checkpoint (training loss per optimisation step,
+     * validation loss and macro-F1 per epoch), by step name and curve name; steps without curves are left out.
+     */
+    public Map<String, Map<String, double[]>> curves(long executionId) {
+        jobExecution(executionId);
+        Map<String, Map<String, double[]>> byStep = new LinkedHashMap<>();
+        operator().getStepExecutions(executionId).stream()
+                .sorted(Comparator.comparing(StepExecution::getStepExecutionId))
+                .forEach(step -> {
+                    if (step.getPersistentUserData() instanceof Map<?, ?> data) {
+                        Map<String, double[]> curves = new TreeMap<>();
+                        data.forEach((key, value) -> {
+                            if (key instanceof String name && name.startsWith(StepProgress.CURVE)
+                                    && value instanceof double[] points) {
+                                curves.put(name.substring(StepProgress.CURVE.length()), points);
+                            }
+                        });
+                        if (!curves.isEmpty()) {
+                            byStep.put(step.getStepName(), curves);
+                        }
+                    }
+                });
+        return byStep;
+    }
+
     /** Every execution of the job instance of {@code executionId} (the first launch and its restarts), oldest first. */
     public List<ExecutionInfo> executionsOfInstance(long executionId) {
         jobExecution(executionId);

@@ -70,6 +70,10 @@ class SecurityIT extends AbstractIT {
             new Endpoint("GET", "/api/audit/verify", READS_AUDIT),
             new Endpoint("GET", "/api/reports/models/no-such-model/versions/1", READS_AUDIT),
             new Endpoint("GET", "/api/reports/executions/999999999", READS_AUDIT),
+            new Endpoint("GET", "/api/executions/999999999/curves", EVERYONE),
+            new Endpoint("GET", "/api/system/me", EVERYONE),
+            new Endpoint("GET", "/", EVERYONE),
+            new Endpoint("GET", "/assets/console.js", EVERYONE),
             new Endpoint("GET", "/", EVERYONE));
 
     private record RawReply(int status, String body, String challenge) {
@@ -155,5 +159,30 @@ class SecurityIT extends AbstractIT {
         RawReply verify = raw(new Endpoint("GET", "/api/audit/verify", READS_AUDIT), basicAuth("auditor"));
         assertEquals(200, verify.status(), verify.body());
         assertNotEquals(-1, verify.body().indexOf("\"valid\":true"), verify.body());
+    }
+
+    /**
+     * The browser keeps Basic credentials, so a page of another site could make it POST here: such requests are
+     * refused before anything runs, while the console's own (same origin) and the CLI's (no Origin) pass.
+     */
+    @Test
+    void aChangeRequestedByAnotherSitesPageIsRefused() throws Exception {
+        String stop = "/api/executions/999999999/stop";
+        for (String[] header : new String[][] {{"Origin", "http://attacker.example"},
+            {"Origin", "http://localhost:9999"}, {"Sec-Fetch-Site", "cross-site"}}) {
+            HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(URI.create(BASE_URL + stop))
+                    .header("Authorization", basicAuth("operator")).header(header[0], header[1])
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, refused.statusCode(), header[1] + ": " + refused.body());
+            assertTrue(refused.body().contains("cross-site request refused"), refused.body());
+        }
+        String self = URI.create(BASE_URL).getScheme() + "://" + URI.create(BASE_URL).getAuthority();
+        HttpResponse<String> sameOrigin = HTTP.send(HttpRequest.newBuilder(URI.create(BASE_URL + stop))
+                .header("Authorization", basicAuth("operator")).header("Origin", self)
+                .header("Sec-Fetch-Site", "same-origin")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, sameOrigin.statusCode(), "the console's own request reaches the API: " + sameOrigin.body());
+        RawReply read = raw(new Endpoint("GET", "/api/jobs", EVERYONE), basicAuth("operator"));
+        assertEquals(200, read.status(), "reading is never refused for its origin");
     }
 }
