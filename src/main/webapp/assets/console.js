@@ -331,13 +331,14 @@
     const body = h('div');
     const chartBox = h('div', { class: 'charts', id: 'charts' });
     const parameters = h('div');
+    // The outcome of the last action: kept across the page's redraws.
+    const status = h('p', { class: 'action-result', 'aria-live': 'polite' });
     show(head, body, h('h2', {}, 'Training curves'), chartBox, parameters);
     let chartKey = null;
 
     async function refresh() {
       const e = (await load('executions/' + id)).body;
       const running = RUNNING.includes(e.batchStatus);
-      const status = h('p', { class: 'action-result', 'aria-live': 'polite' });
       const restartable = ['FAILED', 'STOPPED'].includes(e.batchStatus);
       const overrides = restartable && canOperate() ? restartOverrides(e) : null;
       const act = (label, path, cls, confirmText) => h('button', { class: cls || '', 'data-action': path,
@@ -350,6 +351,7 @@
           } else if (reply.status >= 200 && reply.status < 300) {
             status.className = 'notice';
             status.textContent = path + ' requested';
+            clearTimeout(refreshTimer);
             await refresh();
           } else {
             status.className = 'error';

@@ -24,8 +24,8 @@ import org.openqa.selenium.WebElement;
 /**
  * The admin console in a real browser (headless Chromium), as an operator and an auditor use it: launch a job from
  * its form (inline errors first, nothing started), watch it run to the end with its progress and training curves,
- * read the dataset's quarantine and the model; restart a failed execution from its page; open a compliance report
- * and verify the audit chain. Screenshots of each page are kept in {@code target/screenshots/console/}.
+ * read the dataset's quarantine and the model, which an admin then promotes; restart a failed execution from its page
+ * with a changed parameter; open a compliance report and verify the audit chain. Screenshots of each page are kept in {@code target/screenshots/console/}.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -147,6 +147,23 @@ class ConsoleIT extends AbstractIT {
                                 .map(WebElement::getText).toList());
                 assertEquals(1, browser.all(By.cssSelector("#chart-loss canvas")).size(), "the model's loss curve");
                 browser.screenshot("06-model");
+
+                // An admin promotes the candidate from the same page.
+                try (ConsoleBrowser admin = ConsoleBrowser.open(BASE_URL)
+                        .signIn(basicAuth("admin"), "/models/" + name + "/1")) {
+                    admin.run("promote", () -> {
+                        admin.await(d -> "candidate".equals(status(admin)) ? true : null);
+                        admin.find(By.cssSelector("[data-action=promote]")).click();
+                        admin.await(d -> "promoted".equals(status(admin)) ? true : null);
+                        assertTrue(admin.all(By.cssSelector("[data-action=promote]")).isEmpty());
+                        assertEquals("promoted", get("/api/models/" + name + "/versions/1").object()
+                                .getString("status"));
+                        JsonObject promoted = events("model:" + name + " v1").get(0);
+                        assertEquals("model.promoted", promoted.getString("action"));
+                        assertEquals("admin", promoted.getString("actor"));
+                        admin.screenshot("06b-model-promoted");
+                    });
+                }
             });
         }
     }
