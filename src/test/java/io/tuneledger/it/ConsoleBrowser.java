@@ -58,12 +58,18 @@ final class ConsoleBrowser implements AutoCloseable {
 
     /** Signs in as {@code authorization} (an HTTP Basic header value) and opens the console at {@code fragment}. */
     ConsoleBrowser signIn(String authorization, String fragment) {
-        driver.executeCdpCommand("Network.enable", Map.of());
-        driver.executeCdpCommand("Network.setExtraHTTPHeaders",
-                Map.of("headers", Map.of("Authorization", authorization)));
-        driver.get(baseUrl + "/#" + fragment);
-        await(d -> !d.findElement(By.id("who")).getText().isEmpty());
-        return this;
+        try {
+            driver.executeCdpCommand("Network.enable", Map.of());
+            driver.executeCdpCommand("Network.setExtraHTTPHeaders",
+                    Map.of("headers", Map.of("Authorization", authorization)));
+            driver.get(baseUrl + "/#" + fragment);
+            await(d -> !d.findElement(By.id("who")).getText().isEmpty());
+            return this;
+        } catch (RuntimeException e) {
+            // Called in a try-with-resources header: nobody else would close the browser.
+            driver.quit();
+            throw e;
+        }
     }
 
     /** Opens a URL of the server (a report, say) in this window. */
