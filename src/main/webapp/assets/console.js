@@ -22,7 +22,6 @@
     Object.entries(attrs || {}).forEach(([k, v]) => {
       if (v === null || v === undefined || v === false) return;
       if (k.startsWith('on')) el.addEventListener(k.substring(2), v);
-      else if (k === 'text') el.textContent = v;
       else el.setAttribute(k, v === true ? '' : v);
     });
     children.flat(Infinity).forEach(c => {
@@ -88,6 +87,12 @@
   }
 
   const json = v => h('pre', { class: 'mono' }, JSON.stringify(v, null, 2));
+
+  /** The two links to a compliance report (path under api/reports/): HTML in a new tab, and PDF. */
+  const reportLinks = path => [
+    h('a', { href: 'api/reports/' + path + '?format=html', target: '_blank', 'data-report': 'html' },
+      'Compliance report (HTML)'),
+    h('a', { href: 'api/reports/' + path + '?format=pdf', 'data-report': 'pdf' }, 'PDF')];
 
   // ---- API
 
@@ -367,12 +372,7 @@
             'Abandon execution #' + id + '? It can then never be restarted.'));
         }
       }
-      if (canAudit()) {
-        actions.push(h('a', { href: 'api/reports/executions/' + id + '?format=html', target: '_blank',
-          'data-report': 'html' }, 'Compliance report (HTML)'));
-        actions.push(h('a', { href: 'api/reports/executions/' + id + '?format=pdf', 'data-report': 'pdf' },
-          'PDF'));
-      }
+      if (canAudit()) actions.push(...reportLinks('executions/' + id));
       head.replaceChildren(h('h1', {}, 'Execution #' + e.executionId + ' · ' + e.jobName + ' ',
         badge(e.batchStatus)),
         facts([['Exit status', e.exitStatus], ['Job instance', e.instanceId], ['Created', time(e.createTime)],
@@ -529,11 +529,7 @@
         }
       } }, 'Promote'));
     }
-    if (canAudit()) {
-      const report = 'api/reports/models/' + enc(name) + '/versions/' + m.version;
-      actions.push(h('a', { href: report + '?format=html', target: '_blank', 'data-report': 'html' },
-        'Compliance report (HTML)'), h('a', { href: report + '?format=pdf', 'data-report': 'pdf' }, 'PDF'));
-    }
+    if (canAudit()) actions.push(...reportLinks('models/' + enc(name) + '/versions/' + m.version));
     const lineage = m.lineage || {};
     const curves = h('div', { class: 'charts', id: 'charts' });
     show(h('h1', {}, 'Model ' + name + ' v' + m.version + ' ', badge(m.status)),

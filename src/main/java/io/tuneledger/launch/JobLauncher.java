@@ -200,10 +200,7 @@ public class JobLauncher {
         JobOperator operator = operator();
         JobExecution execution = jobExecution(executionId);
         JobInstance instance = operator.getJobInstance(executionId);
-        List<StepInfo> steps = operator.getStepExecutions(executionId).stream()
-                .sorted(Comparator.comparing(StepExecution::getStepExecutionId))
-                .map(JobLauncher::stepInfo)
-                .toList();
+        List<StepInfo> steps = steps(operator, executionId).stream().map(JobLauncher::stepInfo).toList();
         return new ExecutionInfo(executionId, instance.getInstanceId(), execution.getJobName(),
                 execution.getBatchStatus().name(), execution.getExitStatus(), instant(execution.getCreateTime()),
                 instant(execution.getStartTime()), instant(execution.getEndTime()),
@@ -217,23 +214,34 @@ public class JobLauncher {
     public Map<String, Map<String, double[]>> curves(long executionId) {
         jobExecution(executionId);
         Map<String, Map<String, double[]>> byStep = new LinkedHashMap<>();
-        operator().getStepExecutions(executionId).stream()
-                .sorted(Comparator.comparing(StepExecution::getStepExecutionId))
-                .forEach(step -> {
-                    if (step.getPersistentUserData() instanceof Map<?, ?> data) {
-                        Map<String, double[]> curves = new TreeMap<>();
-                        data.forEach((key, value) -> {
-                            if (key instanceof String name && name.startsWith(StepProgress.CURVE)
-                                    && value instanceof double[] points) {
-                                curves.put(name.substring(StepProgress.CURVE.length()), points);
-                            }
-                        });
-                        if (!curves.isEmpty()) {
-                            byStep.put(step.getStepName(), curves);
-                        }
-                    }
-                });
+        for (StepExecution step : steps(operator(), executionId)) {
+            Map<String, double[]> curves = curvesOf(step);
+            if (!curves.isEmpty()) {
+                byStep.put(step.getStepName(), curves);
+            }
+        }
         return byStep;
+    }
+
+    /** The steps of an execution in the order they ran. */
+    private static List<StepExecution> steps(JobOperator operator, long executionId) {
+        return operator.getStepExecutions(executionId).stream()
+                .sorted(Comparator.comparing(StepExecution::getStepExecutionId))
+                .toList();
+    }
+
+    /** The {@code curve.*} entries of a step's persistent user data, by curve name. */
+    private static Map<String, double[]> curvesOf(StepExecution step) {
+        Map<String, double[]> curves = new TreeMap<>();
+        if (step.getPersistentUserData() instanceof Map<?, ?> data) {
+            data.forEach((key, value) -> {
+                if (key instanceof String name && name.startsWith(StepProgress.CURVE)
+                        && value instanceof double[] points) {
+                    curves.put(name.substring(StepProgress.CURVE.length()), points);
+                }
+            });
+        }
+        return curves;
     }
 
     /** Every execution of the job instance of {@code executionId} (the first launch and its restarts), oldest first. */

@@ -25,7 +25,8 @@ import org.openqa.selenium.WebElement;
  * The admin console in a real browser (headless Chromium), as an operator and an auditor use it: launch a job from
  * its form (inline errors first, nothing started), watch it run to the end with its progress and training curves,
  * read the dataset's quarantine and the model, which an admin then promotes; restart a failed execution from its page
- * with a changed parameter; open a compliance report and verify the audit chain. Screenshots of each page are kept in {@code target/screenshots/console/}.
+ * with a changed parameter; open a compliance report and verify the audit chain. Screenshots of each page are kept
+ * in {@code target/screenshots/console/}.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -83,24 +84,22 @@ class ConsoleIT extends AbstractIT {
                     browser.type(field(form, e.getKey()), e.getValue());
                 }
                 form.findElement(By.cssSelector("button[type=submit]")).click();
-                String page = browser.await(d -> browser.fragment().matches("/executions/\\d+") ? browser.fragment()
-                        : null);
-                long executionId = Long.parseLong(page.substring(page.lastIndexOf('/') + 1));
+                long executionId = awaitExecutionPage(browser, -1);
                 assertEquals(pipelinesBefore + 1, total("pipeline"));
                 assertEquals("operator", events("job-execution:" + executionId).stream()
                         .filter(e -> e.getString("action").equals("job.launched")).findFirst().orElseThrow()
                         .getString("actor"), "the launch is recorded with the signed-in user");
 
-                // While training: a progress bar on the train step, and the loss chart once a checkpoint is written.
-                browser.await(Duration.ofMinutes(4), d -> browser.all(By.cssSelector("#chart-loss canvas")).isEmpty()
-                        && !"COMPLETED".equals(status(browser)) ? null : true);
+                // While it runs (training, then evaluation and registration: half a minute or more): the loss
+                // chart once a checkpoint is written, a progress bar on the train step, and Stop.
+                browser.await(Duration.ofMinutes(4), d -> "STARTED".equals(status(browser))
+                        && !browser.all(By.cssSelector("#chart-loss canvas")).isEmpty() ? true : null);
                 WebElement trainRow = browser.find(By.cssSelector("tr[data-step=train]"));
                 assertFalse(trainRow.findElements(By.cssSelector("[role=progressbar]")).isEmpty(), trainRow::getText);
                 browser.script("document.getElementById('charts').scrollIntoView()");
                 browser.screenshot("02-execution-running");
-                assertTrue(browser.all(By.cssSelector("[data-action=stop]")).size() == 1
-                        || !List.of("STARTING", "STARTED").contains(status(browser)),
-                        "a running execution can be stopped");
+                assertEquals(List.of("stop"), browser.all(By.cssSelector("[data-action]")).stream()
+                        .map(a -> a.getAttribute("data-action")).toList(), "a running execution can be stopped");
 
                 String end = browser.await(Duration.ofMinutes(8), d -> List.of("COMPLETED", "FAILED", "STOPPED")
                         .contains(status(browser)) ? status(browser) : null);
@@ -179,9 +178,7 @@ class ConsoleIT extends AbstractIT {
                 browser.type(field(form, "input.path"), SAMPLE);
                 browser.type(field(form, "fail.at.item"), "125");
                 form.findElement(By.cssSelector("button[type=submit]")).click();
-                String page = browser.await(d -> browser.fragment().matches("/executions/\\d+") ? browser.fragment()
-                        : null);
-                long failed = Long.parseLong(page.substring(page.lastIndexOf('/') + 1));
+                long failed = awaitExecutionPage(browser, -1);
                 assertEquals("FAILED", browser.await(Duration.ofMinutes(2),
                         d -> "FAILED".equals(status(browser)) ? "FAILED" : null));
                 assertEquals(2, browser.all(By.cssSelector("[data-action=restart], [data-action=abandon]")).size());
@@ -191,9 +188,7 @@ class ConsoleIT extends AbstractIT {
                 browser.find(By.cssSelector("#restart-parameters summary")).click();
                 browser.type(browser.find(By.cssSelector("#restart-parameters input[name='fail.at.item']")), "0");
                 browser.find(By.cssSelector("[data-action=restart]")).click();
-                String next = browser.await(d -> browser.fragment().matches("/executions/\\d+")
-                        && !browser.fragment().equals(page) ? browser.fragment() : null);
-                long restarted = Long.parseLong(next.substring(next.lastIndexOf('/') + 1));
+                long restarted = awaitExecutionPage(browser, failed);
                 assertNotEquals(failed, restarted);
                 assertEquals("COMPLETED", browser.await(Duration.ofMinutes(2),
                         d -> "COMPLETED".equals(status(browser)) ? "COMPLETED" : null));
@@ -268,6 +263,18 @@ class ConsoleIT extends AbstractIT {
                 browser.screenshot("10-audit-verified");
             });
         }
+    }
+
+    /** Waits until the console shows an execution's page other than {@code previous}'s; its execution id. */
+    private static long awaitExecutionPage(ConsoleBrowser browser, long previous) {
+        return browser.await(d -> {
+            String page = browser.fragment();
+            if (!page.matches("/executions/\\d+")) {
+                return null;
+            }
+            long id = Long.parseLong(page.substring("/executions/".length()));
+            return id == previous ? null : id;
+        });
     }
 
     private static WebElement field(WebElement form, String parameter) {
