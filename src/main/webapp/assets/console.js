@@ -176,8 +176,17 @@
 
   // ---- Jobs: the catalog, one launch form per job
 
+  let catalog = null;
+
+  /** A job of the catalogue (loaded once a page view). */
+  async function jobOf(name) {
+    if (!catalog) catalog = (await load('jobs')).body;
+    return catalog.find(j => j.name === name);
+  }
+
   async function jobsPage() {
     const jobs = (await load('jobs')).body;
+    catalog = jobs;
     show(h('h1', {}, 'Jobs'),
       canOperate() ? h('p', { class: 'muted' }, 'Defaults are filled in; change what you need and launch. '
         + 'Parameters are checked before anything starts.')
@@ -345,7 +354,7 @@
       const e = (await load('executions/' + id)).body;
       const running = RUNNING.includes(e.batchStatus);
       const restartable = ['FAILED', 'STOPPED'].includes(e.batchStatus);
-      const overrides = restartable && canOperate() ? restartOverrides(e) : null;
+      const overrides = restartable && canOperate() ? restartOverrides(e, await jobOf(e.jobName)) : null;
       const act = (label, path, cls, confirmText) => h('button', { class: cls || '', 'data-action': path,
         onclick: async () => {
           if (confirmText && !confirm(confirmText)) return;
@@ -405,14 +414,16 @@
   }
 
   /**
-   * The parameters of a failed or stopped execution, editable for its restart (a fixed input path, a lower batch
-   * size): {@code changed()} gives only the values that differ.
+   * The parameters of a failed or stopped execution that a restart may change (the job catalogue marks them
+   * restartable: a checkpoint interval, say), editable for the restart; every other one keeps its value, since what
+   * the execution saved depends on it. {@code changed()} gives only the values that differ.
    */
-  function restartOverrides(e) {
-    const inputs = Object.entries(e.parameters || {}).sort().map(([k, v]) => [k, v,
-      h('input', { name: k, value: v, 'aria-label': k })]);
+  function restartOverrides(e, job) {
+    const restartable = new Set(((job && job.parameters) || []).filter(p => p.restartable).map(p => p.name));
+    const inputs = Object.entries(e.parameters || {}).filter(([k]) => restartable.has(k)).sort().map(([k, v]) =>
+      [k, v, h('input', { name: k, value: v, 'aria-label': k })]);
     return {
-      element: h('details', { class: 'card', id: 'restart-parameters' },
+      element: !inputs.length ? '' : h('details', { class: 'card', id: 'restart-parameters' },
         h('summary', {}, 'Change parameters for the restart (optional)'),
         h('form', { class: 'launch', onsubmit: ev => ev.preventDefault() },
           inputs.map(([k, , input]) => [h('label', {}, k), input]))),
@@ -534,45 +545,74 @@
     const curves = h('div', { class: 'charts', id: 'charts' });
     show(h('h1', {}, 'Model ' + name + ' v' + m.version + ' ', badge(m.status)),
       h('div', { class: 'actions' }, actions, status),
-      facts([['Test macro-F1', number(m.testMacroF1)], ['Base model', lineage.baseModel],
-        ['Dataset', lineage.dataset ? lineage.dataset + ' v' + lineage.datasetVersion : ''],
-        ['Trained by execution', lineage.jobExecutionId ? h('a', { href: '#/executions/' + lineage.jobExecutionId },
-          '#' + lineage.jobExecutionId) : ''],
-        ['Artifact', m.artifact && m.artifact.path], ['Weights SHA-256', m.artifact && m.artifact.weightsSha256]]),
+      h('h2', {}, 'Lineage'), lineageFacts(m, lineage),
       h('h2', {}, 'Model card'), modelCard(card),
-      h('h2', {}, 'Evaluation'), evaluation(m.evaluation || {}),
       h('h2', {}, 'Training curves'), curves,
-      h('h2', {}, 'Quality gate'), facts(Object.entries(m.gate || {}).map(([k, v]) => [k, number(v)])),
-      h('h2', {}, 'Parameters'), json(m.parameters || {}));
+      h('h2', {}, 'Parameters'), table(['Parameter', 'Value'], Object.entries(m.parameters || {}).sort()
+        .map(([k, v]) => [k, String(v)]), { id: 'model-parameters' }));
     const training = (m.evaluation && m.evaluation.training) || {};
     plotCurves({ loss: training.losses, validationLoss: training.validationLoss,
       validationMacroF1: training.validationMacroF1 }, curves);
   }
 
-  function modelCard(card) {
-    const entries = Object.entries(card);
-    return h('div', { class: 'card', id: 'model-card' },
-      facts(entries.filter(([, v]) => !v || typeof v !== 'object').map(([k, v]) => [k, String(v)])),
-      entries.filter(([, v]) => v && typeof v === 'object').map(([k, v]) => [h('h3', {}, k), json(v)]));
+  /** Where the version came from, each link a page of its own: base model, dataset version, execution. */
+  function lineageFacts(m, lineage) {
+    const registered = /^([a-z0-9][a-z0-9._-]*):(\d+|latest)$/.exec(lineage.baseModel || '');
+    return h('div', { id: 'lineage' }, facts([
+      ['Base model', registered ? h('a', { href: '#/models/' + enc(registered[1]) + '/' + registered[2] },
+        lineage.baseModel) : lineage.baseModel],
+      ['Base model SHA-256', h('code', {}, lineage.baseModelSha256 || '')],
+      ['Dataset', lineage.dataset ? h('a', { href: '#/datasets/' + enc(lineage.dataset) + '/'
+        + lineage.datasetVersion }, lineage.dataset + ' v' + lineage.datasetVersion) : ''],
+      ['Dataset SHA-256', h('code', {}, lineage.datasetSha256 || '')],
+      ['Trained by execution', lineage.jobExecutionId ? h('a', { href: '#/executions/' + lineage.jobExecutionId },
+        '#' + lineage.jobExecutionId) : ''],
+      ['Artifact', m.artifact && m.artifact.path],
+      ['Weights SHA-256', h('code', {}, (m.artifact && m.artifact.weightsSha256) || '')]]));
   }
 
-  /** Test metrics against the baseline, per label, and the confusion matrix. */
-  function evaluation(e) {
-    const test = e.test || {};
-    const baseline = (e.baseline && e.baseline.test) || {};
-    const parts = [table(['Split', 'Accuracy', 'Macro-F1'], [
-      ['test (fine-tuned)', number(test.accuracy), number(test.macroF1)],
-      ['test (baseline: frozen encoder)', number(baseline.accuracy), number(baseline.macroF1)]],
-    { id: 'metrics' })];
-    if (Array.isArray(test.perClass)) {
-      parts.push(table(['Label', 'Precision', 'Recall', 'F1', 'Support'], test.perClass.map(c =>
-        [c.label, number(c.precision), number(c.recall), number(c.f1), number(c.support)])));
-    }
-    if (Array.isArray(test.confusion) && Array.isArray(test.labels)) {
-      parts.push(table(['true \\ predicted'].concat(test.labels), test.confusion.map((row, i) =>
-        [test.labels[i]].concat(row.map(n => number(n)))), { id: 'confusion' }));
-    }
-    return parts;
+  /**
+   * The model card as a person reads it: intended use, the training data with its counts and labels, the test
+   * figures against the baseline with the per-label figures and the confusion matrix as tables, the gate, and the
+   * limitations as a list.
+   */
+  function modelCard(card) {
+    const data = card.trainingData || {};
+    const counts = data.counts || {};
+    const source = data.source || {};
+    const evaluationFigures = card.evaluation || {};
+    const gate = evaluationFigures.gate || {};
+    const labels = data.labels || {};
+    const splits = data.splits || {};
+    return h('div', { class: 'card', id: 'model-card' },
+      facts([['Model', card.model], ['Status', card.status], ['Base model', card.baseModel],
+        ['Created', time(card.createdAt)]]),
+      h('h3', {}, 'Intended use'), h('p', { id: 'intended-use' }, card.intendedUse || ''),
+      h('h3', {}, 'Training data'),
+      facts([['Dataset', data.dataset], ['Content SHA-256', h('code', {}, data.contentSha256 || '')],
+        ['Source', source.path || (source.datasource ? source.datasource + ' ' + source.table : '')],
+        ['Cleaning', data.cleaning ? data.cleaning.rules + (data.cleaning.redactPii ? ', PII redacted' : '') : '']]),
+      table(['Read', 'Kept', 'Quarantined', 'Duplicates'], [[number(counts.read), number(counts.records),
+        number(counts.quarantined), number(counts.duplicates)]], { id: 'card-counts' }),
+      table(['Label', 'Records'].concat(Object.keys(splits)), Object.entries(labels).map(([label, n]) =>
+        [label, number(n)].concat(Object.values(splits).map(sp => number((sp.labels || {})[label] || 0)))),
+      { id: 'card-labels' }),
+      h('h3', {}, 'Evaluation on the ' + (evaluationFigures.split || 'test') + ' split'),
+      table(['Split', 'Accuracy', 'Macro-F1'], [
+        ['test (fine-tuned)', number(evaluationFigures.accuracy), number(evaluationFigures.macroF1)],
+        ['test (baseline: frozen encoder)', number(evaluationFigures.baselineAccuracy),
+          number(evaluationFigures.baselineMacroF1)]], { id: 'metrics' }),
+      h('p', { class: 'muted' }, 'Baseline: ' + (evaluationFigures.baseline || '')),
+      Array.isArray(evaluationFigures.perClass) ? table(['Label', 'Precision', 'Recall', 'F1', 'Support'],
+        evaluationFigures.perClass.map(c => [c.label, number(c.precision), number(c.recall), number(c.f1),
+          number(c.support)]), { id: 'per-label' }) : '',
+      Array.isArray(evaluationFigures.confusion) && Array.isArray(evaluationFigures.labels)
+        ? table(['true \\ predicted'].concat(evaluationFigures.labels), evaluationFigures.confusion.map((row, i) =>
+          [evaluationFigures.labels[i]].concat(row.map(n => number(n)))), { id: 'confusion' }) : '',
+      facts([['Quality gate', gate.decision], ['Rule', gate.threshold === 'none' || gate.threshold === undefined
+        ? 'none set' : gate.metric + ' ≥ ' + number(gate.threshold)], ['Measured', number(gate.value)]]),
+      h('h3', {}, 'Limitations'),
+      h('ul', { id: 'limitations' }, (card.limitations || []).map(l => h('li', {}, l))));
   }
 
   // ---- Audit trail

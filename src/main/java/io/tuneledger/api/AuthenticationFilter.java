@@ -1,6 +1,9 @@
 package io.tuneledger.api;
 
+import io.tuneledger.audit.AuditAction;
 import io.tuneledger.audit.AuditLedger;
+import io.tuneledger.audit.SubjectType;
+import io.tuneledger.config.LogId;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.servlet.FilterChain;
@@ -30,7 +33,6 @@ public class AuthenticationFilter extends HttpFilter {
     static final String REALM = "Tuneledger";
 
     /** The subject type of authentication events: the user name that was tried. */
-    static final String SUBJECT_USER = "user";
 
     @Inject
     AuditLedger ledger;
@@ -81,16 +83,16 @@ public class AuthenticationFilter extends HttpFilter {
     private void recordFailure(HttpServletRequest request, String user, String reason) {
         String tried = user == null ? "" : user.length() > 200 ? user.substring(0, 200) : user;
         try {
-            ledger.append("unauthenticated", "auth.failed", SUBJECT_USER, tried, Json.createObjectBuilder()
+            ledger.append("unauthenticated", AuditAction.AUTH_FAILED, SubjectType.USER, tried, Json.createObjectBuilder()
                     .add("reason", reason)
                     .add("method", request.getMethod())
                     .add("path", request.getRequestURI())
                     .add("remoteAddress", request.getRemoteAddr())
                     .build());
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "TUNE0502 A failed authentication could not be recorded in the audit ledger", e);
+            LOG.log(Level.SEVERE, LogId.AUTH_FAILURE_NOT_RECORDED + " A failed authentication could not be recorded in the audit ledger", e);
         }
-        LOG.warning(() -> "TUNE0503 Authentication failed for user '" + tried + "' from " + request.getRemoteAddr()
+        LOG.warning(() -> LogId.AUTH_FAILURE_RECORDED + " Authentication failed for user '" + tried + "' from " + request.getRemoteAddr()
                 + " (" + reason + ")");
     }
 

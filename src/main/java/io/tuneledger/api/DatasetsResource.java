@@ -2,6 +2,7 @@ package io.tuneledger.api;
 
 import io.tuneledger.registry.DatasetRegistry;
 import io.tuneledger.registry.DatasetVersion;
+import io.tuneledger.config.VersionRef;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -91,14 +92,7 @@ public class DatasetsResource {
     }
 
     private Optional<DatasetVersion> find(String name, String version) {
-        if ("latest".equals(version)) {
-            return registry.latest(name);
-        }
-        try {
-            return registry.find(name, Integer.parseInt(version));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        return VersionRef.tryParse(version).flatMap(v -> registry.resolve(name, v));
     }
 
     private static Response notFound(String name, String version) {

@@ -1,6 +1,7 @@
 package io.tuneledger.api;
 
-import io.tuneledger.launch.ExecutionInfo;
+import io.tuneledger.job.ExecutionInfo;
+import io.tuneledger.launch.ExecutionQueries;
 import io.tuneledger.launch.JobLauncher;
 import io.tuneledger.launch.LaunchException;
 import io.tuneledger.launch.Launched;
@@ -38,6 +39,9 @@ public class ExecutionsResource {
     @Inject
     JobLauncher launcher;
 
+    @Inject
+    ExecutionQueries queries;
+
     /**
      * Recent executions, newest first, a page at a time: {@code limit} [50] after {@code offset} [0]; the header
      * {@code X-Total-Count} gives the length of the whole list.
@@ -58,14 +62,14 @@ public class ExecutionsResource {
         if (!errors.isEmpty()) {
             throw new LaunchException.InvalidParameters(errors);
         }
-        JobLauncher.Page page = launcher.executions(job, status, offset, limit);
+        ExecutionQueries.Page page = queries.executions(job, status, offset, limit);
         return Response.ok(page.items()).header("X-Total-Count", page.total()).build();
     }
 
     @GET
     @Path("/{id}")
     public ExecutionInfo get(@PathParam("id") long id) {
-        return launcher.execution(id);
+        return queries.execution(id);
     }
 
     /**
@@ -75,7 +79,7 @@ public class ExecutionsResource {
     @GET
     @Path("/{id}/curves")
     public Map<String, Map<String, double[]>> curves(@PathParam("id") long id) {
-        return launcher.curves(id);
+        return queries.curves(id);
     }
 
     /** Asks a running execution to stop; 202, or 409 when it is not running. */
@@ -84,7 +88,7 @@ public class ExecutionsResource {
     @Path("/{id}/stop")
     public Response stop(@PathParam("id") long id, @Context SecurityContext security) {
         launcher.stop(LaunchRequests.actor(security), id);
-        return Response.accepted(launcher.execution(id)).build();
+        return Response.accepted(queries.execution(id)).build();
     }
 
     /** Abandons a failed or stopped execution so that it is never restarted; 409 while it runs. */
@@ -93,7 +97,7 @@ public class ExecutionsResource {
     @Path("/{id}/abandon")
     public Response abandon(@PathParam("id") long id, @Context SecurityContext security) {
         launcher.abandon(LaunchRequests.actor(security), id);
-        return Response.ok(launcher.execution(id)).build();
+        return Response.ok(queries.execution(id)).build();
     }
 
     /**

@@ -3,6 +3,7 @@ package io.tuneledger.api;
 import io.tuneledger.audit.report.ComplianceReports;
 import io.tuneledger.registry.ModelRegistry;
 import io.tuneledger.registry.ModelVersion;
+import io.tuneledger.config.VersionRef;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -113,14 +114,7 @@ public class ModelsResource {
 
     /** A version by number, or {@code latest}: the newest that was not rejected. */
     static Optional<ModelVersion> find(ModelRegistry registry, String name, String version) {
-        if ("latest".equals(version)) {
-            return registry.latestUsable(name);
-        }
-        try {
-            return registry.find(name, Integer.parseInt(version));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        return VersionRef.tryParse(version).flatMap(v -> registry.resolve(name, v));
     }
 
     static Response notFound(String name, String version) {

@@ -1,6 +1,8 @@
 package io.tuneledger.api;
 
+import io.tuneledger.audit.AuditAction;
 import io.tuneledger.audit.AuditLedger;
+import io.tuneledger.audit.SubjectType;
 import io.tuneledger.audit.Hashes;
 import io.tuneledger.audit.report.ComplianceReports;
 import io.tuneledger.audit.report.HtmlReportRenderer;
@@ -59,14 +61,13 @@ public class ReportsResource {
         if (bad.isPresent()) {
             return badRequest(bad.get());
         }
-        Report report;
-        try {
-            report = reports.forExecution(id, LaunchRequests.actor(security));
-        } catch (LaunchException.NoSuchExecution e) {
+        Optional<Report> report = reports.forExecution(id, LaunchRequests.actor(security));
+        if (report.isEmpty()) {
             return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
-                    .entity(ErrorBody.of(null, e.getMessage())).build();
+                    .entity(ErrorBody.of(null, new LaunchException.NoSuchExecution(id).getMessage())).build();
         }
-        return serve(report, format, "job-execution", Long.toString(id), "tuneledger-execution-" + id);
+        return serve(report.get(), format, SubjectType.JOB_EXECUTION, Long.toString(id),
+                "tuneledger-execution-" + id);
     }
 
     @GET
@@ -83,18 +84,19 @@ public class ReportsResource {
         }
         ModelVersion v = found.get();
         Report report = reports.forModel(v, LaunchRequests.actor(security));
-        return serve(report, format, "model", v.name() + " v" + v.version(),
+        return serve(report, format, SubjectType.MODEL, v.ref(),
                 "tuneledger-model-" + v.name() + "-v" + v.version());
     }
 
-    private Response serve(Report report, String format, String subjectType, String subjectId, String fileName) {
+    private Response serve(Report report, String format, SubjectType subjectType, String subjectId,
+            String fileName) {
         boolean pdf = format != null ? format.equals("pdf")
                 : headers.getAcceptableMediaTypes().stream().anyMatch(m -> m.isCompatible(MediaType.valueOf(PDF))
                         && !m.isWildcardType());
         byte[] body = pdf ? PdfReportRenderer.render(report)
                 : HtmlReportRenderer.render(report).getBytes(StandardCharsets.UTF_8);
         String sha = Hashes.sha256(body);
-        ledger.append(LaunchRequests.actor(security), "report.downloaded", subjectType, subjectId,
+        ledger.append(LaunchRequests.actor(security), AuditAction.REPORT_DOWNLOADED, subjectType, subjectId,
                 Json.createObjectBuilder().add("format", pdf ? "pdf" : "html").add("bytes", body.length)
                         .add("sha256", sha).build());
         return Response.ok(body, pdf ? PDF : MediaType.TEXT_HTML + ";charset=UTF-8")

@@ -4,8 +4,8 @@ import io.tuneledger.data.DataStore;
 import io.tuneledger.launch.LaunchException;
 import io.tuneledger.launch.ParameterError;
 import io.tuneledger.ml.BaseModel;
-import io.tuneledger.ml.djl.EngineDiagnostics;
-import io.tuneledger.ml.djl.EngineReport;
+import io.tuneledger.ml.EngineReport;
+import io.tuneledger.ml.ModelEngine;
 import jakarta.annotation.Resource;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -42,6 +42,9 @@ public class SystemResource {
     @Inject
     DataStore store;
 
+    @Inject
+    ModelEngine engine;
+
     /** Database product and version, Java version, the data store and the data roots. */
     @GET
     public SystemInfo info() throws SQLException {
@@ -77,6 +80,6 @@ public class SystemResource {
             throws IOException {
         BaseModel base = BaseModel.byId(model).orElseThrow(() -> new LaunchException.InvalidParameters(
                 List.of(new ParameterError("model", "must be one of all-minilm-l6-v2, bge-small-zh-v1.5"))));
-        return EngineDiagnostics.run(base, sentence);
+        return engine.selfCheck(base, sentence);
     }
 }

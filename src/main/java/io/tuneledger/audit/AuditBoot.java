@@ -1,6 +1,7 @@
 package io.tuneledger.audit;
 
-import ai.djl.engine.Engine;
+import io.tuneledger.config.LogId;
+import io.tuneledger.ml.ModelEngine;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -44,6 +45,9 @@ public class AuditBoot {
     @Inject
     AuditLedger ledger;
 
+    @Inject
+    ModelEngine engine;
+
     void boot(@Observes @Initialized(ApplicationScoped.class) Object started) {
         String database;
         try (Connection c = dataSource.getConnection()) {
@@ -62,21 +66,21 @@ public class AuditBoot {
         JsonObjectBuilder versions = Json.createObjectBuilder()
                 .add("wildfly", wildflyVersion())
                 .add("jberet", moduleVersion("org.jberet.runtime.JobExecutionImpl"))
-                .add("djl", Engine.getDjlVersion())
                 .add("java", Runtime.version().toString())
                 .add("database", database);
         try {
-            versions.add("pytorch", Engine.getEngine("PyTorch").getVersion());
+            engine.versions().forEach(versions::add);
         } catch (RuntimeException | LinkageError e) {
-            versions.add("pytorch", "unavailable: " + e.getMessage());
+            versions.add("engine", "unavailable: " + e.getMessage());
         }
         try {
-            ledger.append(AuditLedger.SYSTEM, "system.boot", "system", "tuneledger",
+            ledger.append(AuditLedger.SYSTEM, AuditAction.SYSTEM_BOOT, SubjectType.SYSTEM, "tuneledger",
                     Json.createObjectBuilder().add("versions", versions).build());
-            LOG.info("TUNE0500 Audit ledger ready; boot recorded");
+            LOG.info(LogId.LEDGER_READY + " Audit ledger ready; boot recorded");
         } catch (RuntimeException e) {
             // Stay deployed, so that GET /api/audit/verify can say what is wrong; appends keep failing until fixed.
-            LOG.log(java.util.logging.Level.SEVERE, "TUNE0501 The audit ledger refused the boot event; check it with"
+            LOG.log(java.util.logging.Level.SEVERE, LogId.LEDGER_BOOT_REFUSED + " The audit ledger refused the boot"
+                    + " event; check it with"
                     + " GET /api/audit/verify", e);
         }
     }

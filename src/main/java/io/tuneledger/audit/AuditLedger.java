@@ -29,7 +29,8 @@ public class AuditLedger {
 
     /** Appends one event; {@code details} are stored as canonical JSON. */
     @Transactional
-    public AuditEvent append(String actor, String action, String subjectType, String subjectId, JsonObject details) {
+    public AuditEvent append(String actor, AuditAction action, SubjectType subjectType, String subjectId,
+            JsonObject details) {
         AuditHead head = em.find(AuditHead.class, AuditHead.ID, LockModeType.PESSIMISTIC_WRITE);
         if (head == null) {
             head = new AuditHead(0, AuditEvent.GENESIS);
@@ -37,8 +38,8 @@ public class AuditLedger {
         }
         long seq = head.lastSeq() + 1;
         String time = timeText(Instant.now());
-        AuditEvent event = new AuditEvent(seq, time, actor, action, subjectType, subjectId, CanonicalJson.of(details),
-                head.lastHash());
+        AuditEvent event = new AuditEvent(seq, time, actor, action.id(), subjectType.id(), subjectId,
+                CanonicalJson.of(details), head.lastHash());
         em.persist(event);
         head.advance(seq, event.hash());
         em.flush();
@@ -59,6 +60,11 @@ public class AuditLedger {
         if (em.find(AuditHead.class, AuditHead.ID) == null) {
             em.persist(new AuditHead(0, AuditEvent.GENESIS));
         }
+    }
+
+    /** The newest {@code limit} events of one subject ({@code id} null: every subject of the type), newest first. */
+    public List<AuditEvent> find(SubjectType type, String id, int limit) {
+        return find(type.id(), id, null, null, limit);
     }
 
     /**

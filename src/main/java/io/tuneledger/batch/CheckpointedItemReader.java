@@ -1,5 +1,7 @@
 package io.tuneledger.batch;
 
+import io.tuneledger.config.LogId;
+import io.tuneledger.job.StepProgress;
 import jakarta.batch.api.chunk.AbstractItemReader;
 import jakarta.batch.runtime.context.StepContext;
 import jakarta.inject.Inject;
@@ -10,7 +12,8 @@ import java.util.logging.Logger;
  * The one place that handles restart for Tuneledger's readers. The chunk's checkpoint is the reader's position
  * (a small value type, {@code P}); on restart the runtime hands it back and the reader jumps there, so an item that
  * was committed is never read again. Concrete readers only open at a position, read, and report where they are.
- * Open never deletes or cleans anything: it only positions.
+ * Open never deletes or cleans anything: it only positions. A checkpoint of another type (another step's, another
+ * version's) fails the step with a message saying so.
  *
  * @param <T> the item type
  * @param <P> the checkpoint value type
@@ -30,18 +33,13 @@ public abstract class CheckpointedItemReader<T, P extends Serializable> extends 
 
     @Override
     public final void open(Serializable checkpoint) throws Exception {
-        P position = null;
-        if (checkpoint != null) {
-            if (!positionType.isInstance(checkpoint)) {
-                throw new IllegalStateException("Checkpoint of step " + stepContext.getStepName() + " is a "
-                        + checkpoint.getClass().getName() + ", expected " + positionType.getName());
-            }
-            position = positionType.cast(checkpoint);
-            LOG.info(() -> "TUNE0101 Step " + stepContext.getStepName() + " resumes from its checkpoint: "
-                    + positionType.cast(checkpoint));
+        P position = Checkpoints.cast(checkpoint, positionType, stepContext.getStepName(), "reader");
+        if (position != null) {
+            LOG.info(() -> LogId.STEP_RESUMES + " Step " + stepContext.getStepName() + " resumes from its checkpoint: "
+                    + checkpoint);
         }
         openAt(position);
-        StepProgress.publish(stepContext, progress());
+        publish();
     }
 
     @Override
@@ -51,8 +49,13 @@ public abstract class CheckpointedItemReader<T, P extends Serializable> extends 
 
     @Override
     public final Serializable checkpointInfo() throws Exception {
-        StepProgress.publish(stepContext, progress());
+        publish();
         return position();
+    }
+
+    private void publish() {
+        Progress p = progress();
+        StepFigures.progress(stepContext, p.done(), p.total(), p.unit());
     }
 
     /** Opens the input at {@code position}, or at its start when {@code null}. */
@@ -65,5 +68,9 @@ public abstract class CheckpointedItemReader<T, P extends Serializable> extends 
     protected abstract P position();
 
     /** How far through its input the reader is, for the execution's progress. */
-    protected abstract StepProgress.Progress progress();
+    protected abstract Progress progress();
+
+    /** {@code done} of {@code total} (negative: unknown) {@code unit}s. */
+    protected record Progress(long done, long total, StepProgress.Unit unit) {
+    }
 }

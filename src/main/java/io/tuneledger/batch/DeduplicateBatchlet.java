@@ -1,6 +1,7 @@
 package io.tuneledger.batch;
 
 import io.tuneledger.data.DatasetAssembler;
+import io.tuneledger.data.DatasetParameters;
 import io.tuneledger.data.Deduplicator;
 import io.tuneledger.data.JsonlFiles;
 import jakarta.batch.api.BatchProperty;
@@ -32,8 +33,8 @@ public class DeduplicateBatchlet extends StagingBatchlet {
     @Override
     public String process() throws Exception {
         Path staging = staging();
-        Deduplicator dedupe = new Deduplicator(Deduplicator.Mode.valueOf(mode.toUpperCase(Locale.ROOT)),
-                Double.parseDouble(threshold));
+        Deduplicator dedupe = new Deduplicator(Deduplicator.Mode.valueOf(DatasetParameters.DEDUPE.parse(mode)
+                .toUpperCase(Locale.ROOT)), DatasetParameters.DEDUPE_THRESHOLD.parse(threshold));
         JsonlFiles.forEach(staging.resolve(DatasetAssembler.ACCEPTED), r -> dedupe.add(
                 r.getJsonNumber("line").longValue(), r.getString("id"), r.getString("label"), r.getString("text")));
         List<Deduplicator.Decision> decisions = dedupe.decide();
@@ -47,9 +48,9 @@ public class DeduplicateBatchlet extends StagingBatchlet {
             }
             out.commit();
         }
-        StepProgress.count(stepContext, "records", decisions.size());
-        StepProgress.count(stepContext, "duplicates", duplicates);
-        StepProgress.count(stepContext, "conflicts", conflicts);
+        StepFigures.count(stepContext, "records", decisions.size());
+        StepFigures.count(stepContext, "duplicates", duplicates);
+        StepFigures.count(stepContext, "conflicts", conflicts);
         return "COMPLETED";
     }
 }

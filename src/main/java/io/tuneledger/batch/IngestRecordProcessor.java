@@ -2,9 +2,12 @@ package io.tuneledger.batch;
 
 import io.tuneledger.data.BlockedTerms;
 import io.tuneledger.data.CleaningRule;
+import io.tuneledger.data.DatasetParameters;
 import io.tuneledger.data.IngestOutcome;
 import io.tuneledger.data.RecordPreparer;
 import io.tuneledger.data.TextCleaner;
+import io.tuneledger.ml.BaseModel;
+import io.tuneledger.ml.ModelEngine;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.chunk.ItemProcessor;
 import jakarta.enterprise.context.Dependent;
@@ -50,20 +53,23 @@ public class IngestRecordProcessor implements ItemProcessor {
     String policy;
 
     @Inject
-    TokenCounters tokenCounters;
+    ModelEngine engine;
 
     private RecordPreparer preparer;
 
     @Override
     public Object processItem(Object item) throws Exception {
         if (preparer == null) {
-            Set<String> allowed = labels == null || labels.isBlank() ? Set.of()
-                    : Arrays.stream(labels.split(",")).map(String::strip).collect(Collectors.toSet());
-            BlockedTerms blocked = blockedTerms == null || blockedTerms.isBlank() ? BlockedTerms.none()
-                    : BlockedTerms.read(Path.of(blockedTerms));
-            preparer = new RecordPreparer(new TextCleaner(CleaningRule.parse(clean)), Boolean.parseBoolean(redactPii),
-                    allowed, blocked, tokenCounters.forModel(tokenizer), Integer.parseInt(maxTokens),
-                    RecordPreparer.LengthPolicy.valueOf(policy.toUpperCase(Locale.ROOT)));
+            String allowedLabels = DatasetParameters.LABELS.parse(labels);
+            Set<String> allowed = allowedLabels == null ? Set.of()
+                    : Arrays.stream(allowedLabels.split(",")).map(String::strip).collect(Collectors.toSet());
+            String blockedFile = DatasetParameters.BLOCKED_TERMS.parse(blockedTerms);
+            BlockedTerms blocked = blockedFile == null ? BlockedTerms.none() : BlockedTerms.read(Path.of(blockedFile));
+            BaseModel model = BaseModel.byId(DatasetParameters.TOKENIZER.parse(tokenizer)).orElseThrow();
+            preparer = new RecordPreparer(new TextCleaner(CleaningRule.parse(DatasetParameters.CLEAN.parse(clean))),
+                    DatasetParameters.REDACT_PII.parse(redactPii), allowed, blocked, engine.tokenCounter(model),
+                    DatasetParameters.MAX_TOKENS.parse(maxTokens), RecordPreparer.LengthPolicy.valueOf(
+                            DatasetParameters.MAX_TOKENS_POLICY.parse(policy).toUpperCase(Locale.ROOT)));
         }
         return preparer.prepare((IngestOutcome) item);
     }

@@ -2,6 +2,7 @@ package io.tuneledger.batch;
 
 import io.tuneledger.data.CsvFileSource;
 import io.tuneledger.data.DataStore;
+import io.tuneledger.data.DatasetParameters;
 import io.tuneledger.data.FieldMapping;
 import io.tuneledger.data.IngestOutcome;
 import io.tuneledger.data.IngestSummary;
@@ -10,6 +11,7 @@ import io.tuneledger.data.JdbcTableSource;
 import io.tuneledger.data.JsonlRecordSource;
 import io.tuneledger.data.RecordSource;
 import io.tuneledger.data.SourcePosition;
+import io.tuneledger.job.StepProgress;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
@@ -75,8 +77,9 @@ public class IngestRecordReader extends CheckpointedItemReader<IngestOutcome, So
 
     @Override
     protected void openAt(SourcePosition position) throws Exception {
-        FieldMapping fields = new FieldMapping(idField, textField, labelField);
-        int max = Integer.parseInt(maxRecordBytes);
+        FieldMapping fields = new FieldMapping(DatasetParameters.ID_FIELD.parse(idField),
+                DatasetParameters.TEXT_FIELD.parse(textField), DatasetParameters.LABEL_FIELD.parse(labelField));
+        int max = DatasetParameters.MAX_RECORD_BYTES.parse(maxRecordBytes);
         jdbc = "jdbc".equals(format);
         if (jdbc) {
             DataSource ds = (DataSource) new InitialContext().lookup(datasource);
@@ -104,10 +107,10 @@ public class IngestRecordReader extends CheckpointedItemReader<IngestOutcome, So
     }
 
     @Override
-    protected StepProgress.Progress progress() {
+    protected Progress progress() {
         long[] p = source.progress();
-        StepProgress.count(stepContext, "read", source.position().records());
-        return new StepProgress.Progress(p[0], p[1], jdbc ? 1 : 0);
+        StepFigures.count(stepContext, "read", source.position().records());
+        return new Progress(p[0], p[1], jdbc ? StepProgress.Unit.ITEMS : StepProgress.Unit.BYTES);
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.tuneledger.batch;
 
+import io.tuneledger.audit.AuditAction;
 import io.tuneledger.audit.AuditLedger;
+import io.tuneledger.audit.SubjectType;
+import io.tuneledger.config.LogId;
 import jakarta.batch.api.listener.AbstractJobListener;
 import jakarta.batch.operations.JobOperator;
 import jakarta.batch.runtime.BatchRuntime;
@@ -12,13 +15,14 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
-import java.util.Locale;
 import java.util.logging.Logger;
 
 /**
  * Logs each job's start and end with stable message ids that operators can grep, and records them in the audit
  * ledger: started (or restarted, for a later execution of the same instance) and ended with the batch and exit
- * status, then one event per step of the execution with its status, times and metrics.
+ * status, then one event per step of the execution with its status, times and metrics. It reads its own execution
+ * (how many the instance has, its steps) through the JobOperator; starting, stopping and restarting jobs is the
+ * launcher's alone.
  */
 @Named
 @Dependent
@@ -34,11 +38,12 @@ public class JobLogListener extends AbstractJobListener {
 
     @Override
     public void beforeJob() {
-        LOG.info(() -> "TUNE0001 Job " + jobContext.getJobName() + " execution " + jobContext.getExecutionId()
+        LOG.info(() -> LogId.JOB_STARTED + " Job " + jobContext.getJobName() + " execution " + jobContext.getExecutionId()
                 + " (instance " + jobContext.getInstanceId() + ") started");
         JobOperator operator = BatchRuntime.getJobOperator();
         int executions = operator.getJobExecutions(operator.getJobInstance(jobContext.getExecutionId())).size();
-        ledger.append(AuditLedger.SYSTEM, executions > 1 ? "job.restarted" : "job.started", "job-execution",
+        ledger.append(AuditLedger.SYSTEM, executions > 1 ? AuditAction.JOB_RESTARTED : AuditAction.JOB_STARTED,
+                SubjectType.JOB_EXECUTION,
                 Long.toString(jobContext.getExecutionId()), Json.createObjectBuilder()
                         .add("job", jobContext.getJobName()).add("instanceId", jobContext.getInstanceId())
                         .add("executionOfInstance", executions).build());
@@ -46,7 +51,7 @@ public class JobLogListener extends AbstractJobListener {
 
     @Override
     public void afterJob() {
-        LOG.info(() -> "TUNE0002 Job " + jobContext.getJobName() + " execution " + jobContext.getExecutionId()
+        LOG.info(() -> LogId.JOB_ENDED + " Job " + jobContext.getJobName() + " execution " + jobContext.getExecutionId()
                 + " ended: " + jobContext.getBatchStatus() + " / " + jobContext.getExitStatus());
         String id = Long.toString(jobContext.getExecutionId());
         for (StepExecution step : BatchRuntime.getJobOperator().getStepExecutions(jobContext.getExecutionId())) {
@@ -54,7 +59,8 @@ public class JobLogListener extends AbstractJobListener {
             for (Metric m : step.getMetrics()) {
                 metrics.add(m.getType().name(), m.getValue());
             }
-            ledger.append(AuditLedger.SYSTEM, "step.ended", "job-execution", id, Json.createObjectBuilder()
+            ledger.append(AuditLedger.SYSTEM, AuditAction.STEP_ENDED, SubjectType.JOB_EXECUTION, id,
+                    Json.createObjectBuilder()
                     .add("step", step.getStepName()).add("batchStatus", step.getBatchStatus().name())
                     .add("exitStatus", String.valueOf(step.getExitStatus()))
                     .add("started", String.valueOf(step.getStartTime() == null ? null
@@ -63,7 +69,7 @@ public class JobLogListener extends AbstractJobListener {
                     .add("metrics", metrics).build());
         }
         String status = jobContext.getBatchStatus() == null ? "UNKNOWN" : jobContext.getBatchStatus().name();
-        ledger.append(AuditLedger.SYSTEM, "job." + status.toLowerCase(Locale.ROOT), "job-execution", id,
+        ledger.append(AuditLedger.SYSTEM, AuditAction.jobEnded(status), SubjectType.JOB_EXECUTION, id,
                 Json.createObjectBuilder().add("job", jobContext.getJobName()).add("batchStatus", status)
                         .add("exitStatus", String.valueOf(jobContext.getExitStatus())).build());
     }

@@ -1,12 +1,16 @@
 package io.tuneledger.batch;
 
-import ai.djl.engine.Engine;
-import io.tuneledger.audit.AuditLedger;
+import io.tuneledger.config.LogId;
 import io.tuneledger.data.DataStore;
-import io.tuneledger.ml.ClassificationMetrics;
+import io.tuneledger.data.VersionDirectories;
+import io.tuneledger.ml.Evaluation;
+import io.tuneledger.ml.GateDecision;
+import io.tuneledger.ml.ModelEngine;
 import io.tuneledger.ml.Provenance;
-import io.tuneledger.ml.TrainingConfig;
-import io.tuneledger.ml.djl.ModelArtifact;
+import io.tuneledger.ml.TaskRun;
+import io.tuneledger.ml.TrainingParameters;
+import io.tuneledger.registry.DatasetVersion;
+import io.tuneledger.registry.ModelRecords;
 import io.tuneledger.registry.ModelRegistry;
 import io.tuneledger.registry.ModelVersion;
 import jakarta.batch.api.AbstractBatchlet;
@@ -15,24 +19,19 @@ import jakarta.batch.runtime.context.StepContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * Saves the fine-tuned model (best epoch) as an artifact directory, moves it to {@code models/<name>/v<N>} and
- * registers the version, with status candidate, or rejected when the quality gate failed; the job then ends with exit
- * status GATE_FAILED. Safe to re-run after a crash: a version already registered by this job instance is not
- * registered again, and a directory left by a crash between the move and the commit is reclaimed.
+ * Exports the fine-tuned model (best epoch) in its task's artifact layout with its provenance
+ * ({@link ModelRecords}), moves it to {@code models/<name>/v<N>} and registers the version, as candidate, or rejected
+ * when the quality gate failed (the job then ends with exit status GATE_FAILED). Safe to re-run after a crash: a
+ * version already registered by this job instance is not registered again, and a directory left by a crash between
+ * the move and the commit is reclaimed ({@link VersionDirectories}).
  */
 @Named
 @Dependent
@@ -56,88 +55,47 @@ public class RegisterModelBatchlet extends AbstractBatchlet {
     ModelRegistry models;
 
     @Inject
-    AuditLedger ledger;
+    ModelEngine engine;
 
     @Override
     public String process() throws Exception {
         long instance = jobContext.getInstanceId();
-        String modelName = run.parameter("model.name", null);
+        String modelName = run.parameters().get(TrainingParameters.MODEL_NAME);
         var existing = models.byJobInstance(instance);
         if (existing.isPresent()) {
-            LOG.info(() -> "TUNE0340 Model " + modelName + " v" + existing.get().version()
+            LOG.info(() -> LogId.MODEL_ALREADY_REGISTERED + " Model " + existing.get().ref()
                     + " was registered by this job before the restart");
             return exitStatus(existing.get());
         }
         Path dir = run.dir();
-        JsonObject evaluation = FineTuneRun.readJson(dir.resolve(FineTuneRun.EVALUATION_FILE));
-        JsonObject gate = FineTuneRun.readJson(dir.resolve(FineTuneRun.GATE_FILE));
-        boolean rejected = gate.getString("decision").equals(GateBatchlet.GATE_FAILED);
-        TrainingConfig config = run.config();
+        Evaluation evaluation = run.evaluation();
+        GateDecision gate = run.gate();
+        DatasetVersion dataset = run.dataset();
+        ModelRecords.Job job = new ModelRecords.Job(jobContext.getJobName(), instance, jobContext.getExecutionId());
         Path artifact = dir.resolve("artifact");
-        RegisterDatasetBatchlet.deleteTree(artifact);
-        String datasetRef;
-        String baseModel;
-        String baseSha;
-        int datasetVersion;
-        String datasetName;
-        String datasetSha;
-        List<String> labels;
-        Path best = dir.resolve("train").resolve(evaluation.getJsonObject("training").getString("bestWeights"));
-        try (TrainingRun tuned = TrainingRun.withWeights(run, config, best)) {
-            datasetName = tuned.dataset.name();
-            datasetVersion = tuned.dataset.version();
-            datasetSha = tuned.dataset.contentSha256();
-            datasetRef = datasetName + " v" + datasetVersion;
-            baseModel = tuned.baseDescription;
-            baseSha = tuned.baseSha256;
-            labels = tuned.labels;
-            Engine engine = Engine.getEngine("PyTorch");
-            Provenance provenance = new Provenance(baseModel, baseSha, datasetRef, config, labels,
-                    ClassificationMetrics.fromJson(evaluation.getJsonObject("validation")), Engine.getDjlVersion(),
-                    engine.getVersion(), Runtime.version().toString(),
-                    System.getProperty("os.name") + " " + System.getProperty("os.arch"), Instant.now());
-            JsonObjectBuilder b = Json.createObjectBuilder(provenance.toJson())
-                    .add("dataset", Json.createObjectBuilder().add("name", datasetName).add("version", datasetVersion)
-                            .add("contentSha256", datasetSha))
-                    .add("evaluation", evaluation)
-                    .add("gate", gate)
-                    .add("job", Json.createObjectBuilder().add("instanceId", instance)
-                            .add("executionId", jobContext.getExecutionId()).add("jobName", jobContext.getJobName()));
-            ModelArtifact.save(artifact, tuned.model, labels, tuned.tokenizerJson, b.build());
+        VersionDirectories.deleteTree(artifact);
+        Provenance provenance;
+        String weightsSha;
+        try (TaskRun task = run.open()) {
+            task.loadWeights(dir.resolve(FineTuneRun.TRAIN_DIR).resolve(evaluation.training().bestWeights()));
+            provenance = Provenance.now(run.task().type(), task.baseDescription(), task.baseSha256(), dataset.ref(),
+                    run.config(), task.labels(), evaluation.validation(), engine.versions());
+            weightsSha = task.export(artifact, ModelRecords.provenance(provenance, dataset, evaluation, gate, job));
         }
-        String weightsSha = ModelArtifact.sha256(artifact.resolve(ModelArtifact.WEIGHTS));
-        double testF1 = evaluation.getJsonObject("test").getJsonNumber("macroF1").doubleValue();
-        JsonObject details = Json.createObjectBuilder()
-                .add("parameters", Json.createObjectBuilder((Map) run.parameters()))
-                .add("labels", Json.createArrayBuilder(labels))
-                .add("evaluation", evaluation)
-                .add("gate", gate)
-                .build();
+        String sha = weightsSha;
         ModelVersion registered = models.register(modelName, version -> {
             Path target = store.modelsDir().resolve(modelName).resolve("v" + version);
             try {
-                if (Files.exists(target)) {
-                    reclaimOrphan(target, instance);
-                }
-                Files.createDirectories(target.getParent());
-                RegisterDatasetBatchlet.makeReadOnly(artifact);
-                Files.move(artifact, target, StandardCopyOption.ATOMIC_MOVE);
+                VersionDirectories.moveIntoPlace(artifact, target, Provenance.FILE, instance);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            ledger.append(AuditLedger.SYSTEM, rejected ? "model.rejected" : "model.registered", "model",
-                    modelName + " v" + version, Json.createObjectBuilder().add("weightsSha256", weightsSha)
-                            .add("baseModel", baseModel).add("baseModelSha256", baseSha)
-                            .add("dataset", datasetName + " v" + datasetVersion).add("datasetSha256", datasetSha)
-                            .add("testMacroF1", testF1).add("gate", gate)
-                            .add("jobExecutionId", jobContext.getExecutionId()).build());
-            return new ModelVersion(modelName, version, baseModel, baseSha, datasetName, datasetVersion, datasetSha,
-                    rejected ? ModelVersion.Status.REJECTED : ModelVersion.Status.CANDIDATE, testF1, weightsSha,
-                    target.toString(), instance, jobContext.getExecutionId(), Instant.now(), details.toString());
+            return ModelRecords.entity(modelName, version, provenance, dataset, evaluation, gate,
+                    run.parameters().asMap(), sha, target, job);
         });
         removeTrainingStates(dir);
-        LOG.info(() -> "TUNE0341 Registered model " + modelName + " v" + registered.version() + " ("
-                + registered.status().name().toLowerCase() + "), weights SHA-256 " + weightsSha);
+        LOG.info(() -> LogId.MODEL_REGISTERED + " Registered model " + registered.ref() + " ("
+                + registered.status().name().toLowerCase() + "), weights SHA-256 " + sha);
         return exitStatus(registered);
     }
 
@@ -146,7 +104,7 @@ public class RegisterModelBatchlet extends AbstractBatchlet {
      * weights, the run directory keeps the curves, the evaluation and the gate decision.
      */
     private static void removeTrainingStates(Path dir) throws IOException {
-        for (Path sub : List.of(dir.resolve("train"), dir.resolve("baseline"))) {
+        for (Path sub : List.of(dir.resolve(FineTuneRun.TRAIN_DIR), dir.resolve(FineTuneRun.BASELINE_DIR))) {
             if (!Files.isDirectory(sub)) {
                 continue;
             }
@@ -159,22 +117,9 @@ public class RegisterModelBatchlet extends AbstractBatchlet {
     }
 
     private String exitStatus(ModelVersion v) {
-        String status = v.status() == ModelVersion.Status.REJECTED ? GateBatchlet.GATE_FAILED : "COMPLETED";
+        String status = v.status() == ModelVersion.Status.REJECTED ? GateDecision.Outcome.GATE_FAILED.name()
+                : "COMPLETED";
         stepContext.setExitStatus(status);
         return status;
-    }
-
-    /** A version directory with no row, left by a crash between the move and the commit: reclaimed if it is ours. */
-    private static void reclaimOrphan(Path target, long instance) throws IOException {
-        Path provenance = target.resolve(ModelArtifact.PROVENANCE);
-        boolean ours = false;
-        if (Files.exists(provenance)) {
-            ours = FineTuneRun.readJson(provenance).getJsonObject("job").getJsonNumber("instanceId")
-                    .longValue() == instance;
-        }
-        if (!ours) {
-            throw new IOException(target + " exists but is not registered: move it away and restart the job");
-        }
-        RegisterDatasetBatchlet.deleteTree(target);
     }
 }

@@ -1,7 +1,12 @@
 package io.tuneledger.batch;
 
+import io.tuneledger.audit.AuditAction;
 import io.tuneledger.audit.AuditLedger;
+import io.tuneledger.audit.SubjectType;
+import io.tuneledger.config.LogId;
 import io.tuneledger.data.DataStore;
+import io.tuneledger.data.JsonFiles;
+import io.tuneledger.data.RetentionPlan;
 import jakarta.annotation.Resource;
 import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.api.BatchProperty;
@@ -13,28 +18,16 @@ import jakarta.batch.runtime.context.StepContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import jakarta.transaction.UserTransaction;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.jberet.operations.AbstractJobOperator;
 import org.jberet.operations.DelegatingJobOperator;
@@ -42,11 +35,10 @@ import org.jberet.repository.JobExecutionSelector;
 import org.jberet.repository.JobRepository;
 
 /**
- * Purges what the retention job's parameters select: the job-repository rows of job instances whose every execution
- * ended before the cutoff (one DELETE of the instance rows; JBeret's foreign keys cascade to the execution, step and
- * partition rows), and the training checkpoint files ({@code *.safetensors}) in the run directories of those
- * instances and of run directories whose instance is already gone. The plan is written to the run directory first
- * and reused on restart; the rows are deleted in the same transaction as the ledger event that lists them.
+ * Purges what the retention job's parameters select ({@link RetentionPlan}): the job-repository rows of old job
+ * instances and their training checkpoint files. The plan is written to the run directory first and reused on
+ * restart; the rows are deleted in the same transaction as the ledger event that lists them, then JBeret's in-memory
+ * cache forgets them (the one place a step reaches into the runtime's own repository).
  */
 @Named
 @Dependent
@@ -91,152 +83,49 @@ public class RetentionBatchlet extends AbstractBatchlet {
         Path dir = store.runDir(jobContext.getInstanceId());
         Files.createDirectories(dir);
         Path planFile = dir.resolve(PLAN_FILE);
-        JsonObject plan;
+        RetentionPlan plan;
         if (Files.exists(planFile)) {
-            plan = FineTuneRun.readJson(planFile);
+            plan = RetentionPlan.fromJson(JsonFiles.read(planFile));
         } else {
-            plan = plan();
-            FineTuneRun.writeJson(planFile, plan);
+            try (Connection c = dataSource.getConnection()) {
+                plan = RetentionPlan.plan(c, store, jobContext.getInstanceId(),
+                        JobParameters.OLDER_THAN_DAYS.parse(olderThanDays), JobParameters.PURGE.parse(purge),
+                        JobParameters.DRY_RUN.parse(dryRun), Instant.now());
+            }
+            JsonFiles.writeAtomically(planFile, plan.toJson());
         }
-        List<Long> instances = plan.getJsonArray("jobInstances").stream()
-                .map(v -> v.asJsonObject().getJsonNumber("id").longValue()).toList();
-        List<Long> executions = new ArrayList<>();
-        plan.getJsonArray("jobInstances").forEach(i -> i.asJsonObject().getJsonArray("executions")
-                .forEach(e -> executions.add(((jakarta.json.JsonNumber) e).longValue())));
-        long files = plan.getJsonArray("checkpoints").size();
-        long bytes = plan.getJsonArray("checkpoints").stream()
-                .mapToLong(f -> f.asJsonObject().getJsonNumber("bytes").longValue()).sum();
-        StepProgress.count(stepContext, "jobInstances", instances.size());
-        StepProgress.count(stepContext, "jobExecutions", executions.size());
-        StepProgress.count(stepContext, "checkpointFiles", files);
-        StepProgress.count(stepContext, "checkpointBytes", bytes);
+        List<Long> instances = plan.instanceIds();
+        List<Long> executions = plan.executions();
+        long files = plan.checkpoints().size();
+        long bytes = plan.checkpointBytes();
+        StepFigures.count(stepContext, "jobInstances", instances.size());
+        StepFigures.count(stepContext, "jobExecutions", executions.size());
+        StepFigures.count(stepContext, "checkpointFiles", files);
+        StepFigures.count(stepContext, "checkpointBytes", bytes);
         String id = Long.toString(jobContext.getExecutionId());
 
-        if (plan.getBoolean("dryRun")) {
-            ledger.append(AuditLedger.SYSTEM, "retention.planned", "retention", id, plan);
-            LOG.info(() -> "TUNE0601 Retention dry run: would remove " + instances.size() + " job instances and "
-                    + files + " checkpoint files (" + bytes + " bytes)");
+        if (plan.dryRun()) {
+            ledger.append(AuditLedger.SYSTEM, AuditAction.RETENTION_PLANNED, SubjectType.RETENTION, id, plan.toJson());
+            LOG.info(() -> LogId.RETENTION_DRY_RUN + " Retention dry run: would remove " + instances.size()
+                    + " job instances and " + files + " checkpoint files (" + bytes + " bytes)");
             return "COMPLETED";
         }
-        for (JsonValue f : plan.getJsonArray("checkpoints")) {
-            Files.deleteIfExists(store.home().resolve(f.asJsonObject().getString("path")));
-        }
+        plan.deleteCheckpoints(store);
         transaction.begin();
         try {
-            if (!instances.isEmpty()) {
-                deleteInstances(instances);
+            try (Connection c = dataSource.getConnection()) {
+                plan.deleteJobRecords(c);
             }
-            ledger.append(AuditLedger.SYSTEM, "retention.purged", "retention", id, plan);
+            ledger.append(AuditLedger.SYSTEM, AuditAction.RETENTION_PURGED, SubjectType.RETENTION, id, plan.toJson());
             transaction.commit();
         } catch (Exception e) {
             transaction.rollback();
             throw e;
         }
         forgetCached(new HashSet<>(instances), new HashSet<>(executions));
-        LOG.info(() -> "TUNE0600 Retention removed " + instances.size() + " job instances (" + executions.size()
-                + " executions) and " + files + " checkpoint files (" + bytes + " bytes)");
+        LOG.info(() -> LogId.RETENTION_RAN + " Retention removed " + instances.size() + " job instances ("
+                + executions.size() + " executions) and " + files + " checkpoint files (" + bytes + " bytes)");
         return "COMPLETED";
-    }
-
-    /** What to remove now: the instances ended before the cutoff, and the checkpoint files to go. */
-    private JsonObject plan() throws SQLException, IOException {
-        int days = Integer.parseInt(olderThanDays.strip());
-        Instant cutoff = Instant.now().minus(Duration.ofDays(days));
-        boolean records = purge.contains("job-records");
-        boolean checkpoints = purge.contains("checkpoints");
-        JsonArrayBuilder instances = Json.createArrayBuilder();
-        Set<Long> ended = new HashSet<>();
-        Set<Long> known = new HashSet<>();
-        try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement all = c.prepareStatement("SELECT JOBINSTANCEID FROM JOB_INSTANCE");
-                    ResultSet rs = all.executeQuery()) {
-                while (rs.next()) {
-                    known.add(rs.getLong(1));
-                }
-            }
-            try (PreparedStatement q = c.prepareStatement("SELECT i.JOBINSTANCEID, i.JOBNAME, MAX(e.ENDTIME)"
-                    + " FROM JOB_INSTANCE i JOIN JOB_EXECUTION e ON e.JOBINSTANCEID = i.JOBINSTANCEID"
-                    + " WHERE i.JOBINSTANCEID <> ? GROUP BY i.JOBINSTANCEID, i.JOBNAME"
-                    + " HAVING SUM(CASE WHEN e.ENDTIME IS NULL THEN 1 ELSE 0 END) = 0 AND MAX(e.ENDTIME) < ?"
-                    + " ORDER BY i.JOBINSTANCEID")) {
-                q.setLong(1, jobContext.getInstanceId());
-                q.setTimestamp(2, Timestamp.from(cutoff));
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        long instance = rs.getLong(1);
-                        ended.add(instance);
-                        if (records) {
-                            instances.add(Json.createObjectBuilder().add("id", instance)
-                                    .add("job", rs.getString(2))
-                                    .add("lastEnded", rs.getTimestamp(3).toInstant().toString())
-                                    .add("executions", executionsOf(c, instance)));
-                        }
-                    }
-                }
-            }
-        }
-        JsonArrayBuilder files = Json.createArrayBuilder();
-        Path runs = store.runDir(0).getParent();
-        if (checkpoints && Files.isDirectory(runs)) {
-            try (Stream<Path> dirs = Files.list(runs)) {
-                for (Path run : dirs.sorted().toList()) {
-                    Long instance = parseId(run.getFileName().toString());
-                    boolean gone = instance != null && !known.contains(instance);
-                    if (instance == null || instance == jobContext.getInstanceId()
-                            || !(ended.contains(instance) || gone)) {
-                        continue;
-                    }
-                    try (Stream<Path> walk = Files.walk(run)) {
-                        for (Path f : walk.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted()
-                                .toList()) {
-                            if (gone && Files.getLastModifiedTime(f).toInstant().isAfter(cutoff)) {
-                                continue;
-                            }
-                            files.add(Json.createObjectBuilder()
-                                    .add("path", store.home().relativize(f).toString())
-                                    .add("bytes", Files.size(f)).add("jobInstance", instance));
-                        }
-                    }
-                }
-            }
-        }
-        return Json.createObjectBuilder()
-                .add("olderThanDays", days).add("cutoff", cutoff.toString()).add("purge", purge.strip())
-                .add("dryRun", Boolean.parseBoolean(dryRun.strip()))
-                .add("jobInstances", instances).add("checkpoints", files)
-                .add("kept", "datasets, registered models and the audit ledger are never removed")
-                .build();
-    }
-
-    private static JsonArrayBuilder executionsOf(Connection c, long instance) throws SQLException {
-        JsonArrayBuilder out = Json.createArrayBuilder();
-        try (PreparedStatement q = c.prepareStatement(
-                "SELECT JOBEXECUTIONID FROM JOB_EXECUTION WHERE JOBINSTANCEID = ? ORDER BY JOBEXECUTIONID")) {
-            q.setLong(1, instance);
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** One DELETE per 100 instances; JBeret's foreign keys cascade to executions, steps and partitions. */
-    private void deleteInstances(List<Long> instances) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            for (int from = 0; from < instances.size(); from += 100) {
-                List<Long> batch = instances.subList(from, Math.min(instances.size(), from + 100));
-                String marks = String.join(",", java.util.Collections.nCopies(batch.size(), "?"));
-                try (PreparedStatement d = c.prepareStatement(
-                        "DELETE FROM JOB_INSTANCE WHERE JOBINSTANCEID IN (" + marks + ")")) {
-                    for (int i = 0; i < batch.size(); i++) {
-                        d.setLong(i + 1, batch.get(i));
-                    }
-                    d.executeUpdate();
-                }
-            }
-        }
     }
 
     /** Drops the purged instances and executions from JBeret's in-memory cache, so that reads agree with the rows. */
@@ -246,7 +135,7 @@ public class RetentionBatchlet extends AbstractBatchlet {
             operator = delegating.getDelegate();
         }
         if (!(operator instanceof AbstractJobOperator jberet)) {
-            LOG.warning("TUNE0602 The job operator is not JBeret's; purged executions may be listed until restart");
+            LOG.warning(LogId.RETENTION_CACHE_KEPT + " The job operator is not JBeret's; purged executions may be listed until restart");
             return;
         }
         JobRepository repository = jberet.getJobRepository();
@@ -275,13 +164,5 @@ public class RetentionBatchlet extends AbstractBatchlet {
             }
         });
         instances.forEach(repository::removeJobInstance);
-    }
-
-    private static Long parseId(String name) {
-        try {
-            return Long.parseLong(name);
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 }

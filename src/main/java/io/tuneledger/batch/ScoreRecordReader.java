@@ -4,11 +4,15 @@ import io.tuneledger.data.CsvFileSource;
 import io.tuneledger.data.DataStore;
 import io.tuneledger.data.FieldMapping;
 import io.tuneledger.data.IngestOutcome;
+import io.tuneledger.data.JsonFiles;
+import io.tuneledger.data.PredictionMerger;
 import io.tuneledger.data.JsonlRecordSource;
+import io.tuneledger.data.LineSource;
 import io.tuneledger.data.PiiRedactor;
 import io.tuneledger.data.RecordSource;
 import io.tuneledger.data.SourcePosition;
 import io.tuneledger.data.TextCleaner;
+import io.tuneledger.job.StepProgress;
 import jakarta.batch.api.BatchProperty;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -17,7 +21,7 @@ import java.nio.file.Path;
 
 /**
  * Reads the records of one score partition (record number modulo the partition count), cleaned and redacted as the
- * model's training data was. A record that cannot be scored (no id, no text, bad JSON, ...) becomes an item with its
+ * model's training data was. The input comes from the partition plan ({@link ScorePartitionMapper}). A record that cannot be scored (no id, no text, bad JSON, ...) becomes an item with its
  * reason, so it is reported, never dropped. Checkpoint: the input position, so a restart reads nothing twice.
  */
 @Named
@@ -67,13 +71,13 @@ public class ScoreRecordReader extends CheckpointedItemReader<ScoreItem, SourceP
     @Override
     protected void openAt(SourcePosition position) throws Exception {
         ScoreRun.Pinned pinned = run.pinned();
-        cleaner = ScoreRun.cleaner(pinned);
+        cleaner = pinned.cleaner();
         redact = pinned.redactPii();
         index = Integer.parseInt(partitionIndex);
         count = Integer.parseInt(partitionCount);
         Path file = store.resolveInput(inputPath);
         FieldMapping fields = FieldMapping.unlabelled(idField, textField);
-        int max = 16 * 1024 * 1024;
+        int max = LineSource.DEFAULT_MAX_LINE_BYTES;
         source = "csv".equals(format) ? CsvFileSource.open(file, fields, position, max)
                 : JsonlRecordSource.open(file, fields, position, max);
     }
@@ -84,7 +88,7 @@ public class ScoreRecordReader extends CheckpointedItemReader<ScoreItem, SourceP
             long number = source.position().records();
             IngestOutcome next = source.next();
             if (next == null) {
-                FineTuneRun.writeJson(run.dir().resolve("read-" + index + ".json"),
+                JsonFiles.writeAtomically(run.dir().resolve(PredictionMerger.readCountFile(index)),
                         jakarta.json.Json.createObjectBuilder().add("records", number).build());
                 return null;
             }
@@ -111,9 +115,9 @@ public class ScoreRecordReader extends CheckpointedItemReader<ScoreItem, SourceP
     }
 
     @Override
-    protected StepProgress.Progress progress() {
+    protected Progress progress() {
         long[] p = source.progress();
-        return new StepProgress.Progress(p[0], p[1], 0);
+        return new Progress(p[0], p[1], StepProgress.Unit.BYTES);
     }
 
     @Override

@@ -1,9 +1,11 @@
 package io.tuneledger.batch;
 
 import io.tuneledger.data.DatasetAssembler;
+import io.tuneledger.data.DatasetParameters;
 import io.tuneledger.data.Deduplicator;
 import io.tuneledger.data.JsonlFiles;
 import io.tuneledger.data.StratifiedSplitter;
+import io.tuneledger.ml.Split;
 import jakarta.batch.api.BatchProperty;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -42,18 +44,18 @@ public class SplitBatchlet extends StagingBatchlet {
                         d.getString("label"), d.getJsonNumber("group").longValue()));
             }
         });
-        Map<Long, StratifiedSplitter.Split> assigned = new StratifiedSplitter(StratifiedSplitter.parseRatios(split),
-                Long.parseLong(seed)).assign(members);
-        Map<StratifiedSplitter.Split, Long> counts = new EnumMap<>(StratifiedSplitter.Split.class);
+        Map<Long, Split> assigned = new StratifiedSplitter(StratifiedSplitter.parseRatios(
+                DatasetParameters.SPLIT.parse(split)), DatasetParameters.SPLIT_SEED.parse(seed)).assign(members);
+        Map<Split, Long> counts = new EnumMap<>(Split.class);
         try (JsonlFiles.AtomicWriter out = new JsonlFiles.AtomicWriter(staging.resolve(DatasetAssembler.ASSIGNMENTS))) {
-            for (Map.Entry<Long, StratifiedSplitter.Split> e : assigned.entrySet()) {
+            for (Map.Entry<Long, Split> e : assigned.entrySet()) {
                 out.write(Json.createObjectBuilder().add("line", e.getKey())
                         .add("split", e.getValue().parameterName()).build());
                 counts.merge(e.getValue(), 1L, Long::sum);
             }
             out.commit();
         }
-        counts.forEach((s, n) -> StepProgress.count(stepContext, s.parameterName(), n));
+        counts.forEach((s, n) -> StepFigures.count(stepContext, s.parameterName(), n));
         return "COMPLETED";
     }
 }

@@ -1,6 +1,8 @@
 package io.tuneledger.batch;
 
+import io.tuneledger.audit.AuditAction;
 import io.tuneledger.audit.AuditLedger;
+import io.tuneledger.audit.SubjectType;
 import jakarta.batch.api.listener.AbstractStepListener;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.batch.runtime.context.StepContext;
@@ -29,7 +31,7 @@ public class StepAuditListener extends AbstractStepListener {
 
     @Override
     public void beforeStep() {
-        ledger.append(AuditLedger.SYSTEM, "step.started", "job-execution", Long.toString(jobContext.getExecutionId()),
+        ledger.append(AuditLedger.SYSTEM, AuditAction.STEP_STARTED, SubjectType.JOB_EXECUTION, Long.toString(jobContext.getExecutionId()),
                 Json.createObjectBuilder().add("step", stepContext.getStepName())
                         .add("stepExecutionId", stepContext.getStepExecutionId()).build());
     }
@@ -41,7 +43,7 @@ public class StepAuditListener extends AbstractStepListener {
             return;
         }
         String message = String.valueOf(error.getMessage());
-        ledger.append(AuditLedger.SYSTEM, "step.failed", "job-execution", Long.toString(jobContext.getExecutionId()),
+        ledger.append(AuditLedger.SYSTEM, AuditAction.STEP_FAILED, SubjectType.JOB_EXECUTION, Long.toString(jobContext.getExecutionId()),
                 Json.createObjectBuilder().add("step", stepContext.getStepName())
                         .add("error", error.getClass().getName())
                         .add("message", message.length() > 2000 ? message.substring(0, 2000) + "..." : message)

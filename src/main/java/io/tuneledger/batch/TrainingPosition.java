@@ -7,4 +7,6 @@ import java.io.Serializable;
  * holds the weights and optimizer state after them. The file is written and synced before the checkpoint commits.
  */
 public record TrainingPosition(int steps, String stateFile) implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 }

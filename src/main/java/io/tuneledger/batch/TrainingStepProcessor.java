@@ -1,6 +1,6 @@
 package io.tuneledger.batch;
 
-import io.tuneledger.ml.djl.TrainingSession;
+import io.tuneledger.ml.StepOutcome;
 import jakarta.batch.api.chunk.ItemProcessor;
 import jakarta.batch.runtime.context.StepContext;
 import jakarta.enterprise.context.Dependent;
@@ -19,27 +19,27 @@ public class TrainingStepProcessor implements ItemProcessor {
 
     @Override
     public Object processItem(Object item) throws Exception {
-        TrainingRun training = (TrainingRun) stepContext.getTransientUserData();
-        TrainingSession.StepOutcome outcome = training.session.step();
-        publish(stepContext, training, outcome);
+        TrainingStep step = (TrainingStep) stepContext.getTransientUserData();
+        StepOutcome outcome = step.session.step();
+        publish(stepContext, step, outcome);
         return outcome;
     }
 
-    /** Progress in steps, plus the latest figures, into the step's persistent user data. */
-    static void publish(StepContext step, TrainingRun training, TrainingSession.StepOutcome outcome) {
-        StepProgress.publish(step, new StepProgress.Progress(training.session.steps(),
-                training.session.totalSteps(), 2));
+    /** The latest figures into the step's persistent user data (the reader publishes the progress in steps). */
+    static void publish(StepContext context, TrainingStep step, StepOutcome outcome) {
         Map<String, Double> values = new LinkedHashMap<>();
-        values.put("epoch", (double) training.session.epoch());
-        values.put("epochs", (double) training.config.epochs());
+        values.put("epoch", (double) step.session.epoch());
+        values.put("epochs", (double) step.epochs);
         if (outcome != null) {
-            values.put("loss", (double) outcome.progress().loss());
-            values.put("learningRate", (double) outcome.progress().learningRate());
+            values.put("loss", (double) outcome.loss());
+            values.put("learningRate", (double) outcome.learningRate());
             if (outcome.endedEpoch()) {
-                values.put("validationMacroF1", outcome.validation().macroF1());
-                values.put("validationAccuracy", outcome.validation().accuracy());
+                outcome.validation().summary().forEach((name, value) -> values.put("validation"
+                        + Character.toUpperCase(name.charAt(0)) + name.substring(1), value));
             }
         }
-        StepProgress.values(step, values);
+        StepFigures.values(context, values);
+        StepFigures.progress(context, step.session.steps(), step.session.totalSteps(),
+                io.tuneledger.job.StepProgress.Unit.STEPS);
     }
 }

@@ -1,12 +1,12 @@
 package io.tuneledger.batch;
 
-import io.tuneledger.ml.djl.TrainingSession;
-import jakarta.batch.api.chunk.AbstractItemReader;
-import jakarta.batch.runtime.context.StepContext;
+import io.tuneledger.config.LogId;
+import io.tuneledger.job.StepProgress;
+import io.tuneledger.ml.TaskRun;
+import io.tuneledger.ml.TrainingSession;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Logger;
@@ -14,64 +14,80 @@ import java.util.logging.Logger;
 /**
  * The train step's reader. Its items are the mini-batch updates still to do (the step number); the processor makes
  * each update and the writer saves the training state after every chunk. The checkpoint names that state, so a
- * restart loads it and continues with the next mini-batch, exactly as if the run had not stopped.
+ * restart loads it and continues with the next mini-batch, exactly as if the run had not stopped. A checkpoint whose
+ * state file is missing, belongs to another run (other configuration or data) or holds another step count fails the
+ * step with a message saying which.
  */
 @Named
 @Dependent
-public class TrainingStepReader extends AbstractItemReader {
+public class TrainingStepReader extends CheckpointedItemReader<Integer, TrainingPosition> {
 
     private static final Logger LOG = Logger.getLogger(TrainingStepReader.class.getName());
 
     @Inject
-    StepContext stepContext;
-
-    @Inject
     FineTuneRun run;
 
-    private TrainingRun training;
+    private TrainingStep step;
+
+    public TrainingStepReader() {
+        super(TrainingPosition.class);
+    }
 
     @Override
-    public void open(Serializable checkpoint) throws Exception {
-        training = TrainingRun.open(run, run.config());
-        Path dir = run.dir().resolve("train");
-        training.session = new TrainingSession(training.config, training.labels, training.model, training.tokenizer,
-                training.split(run, "train"), training.split(run, "validation"), dir);
-        if (checkpoint instanceof TrainingPosition position) {
+    protected void openAt(TrainingPosition position) throws Exception {
+        Path dir = run.dir().resolve(FineTuneRun.TRAIN_DIR);
+        TaskRun taskRun = run.open();
+        TrainingSession session;
+        try {
+            session = taskRun.newSession(dir);
+        } catch (Exception e) {
+            taskRun.close();
+            throw e;
+        }
+        step = new TrainingStep(taskRun, session, dir, run.config().epochs());
+        if (position != null) {
             Path state = dir.resolve(position.stateFile());
             if (!Files.exists(state)) {
                 throw new IllegalStateException("The checkpoint names training state " + state
                         + ", which is missing: the run directory was changed; start a new run");
             }
-            training.session.restore(state);
-            training.lastState = position.stateFile();
-            LOG.info(() -> "TUNE0301 Training resumes after step " + position.steps() + " of "
-                    + training.session.totalSteps() + " from " + state);
-        } else if (checkpoint != null) {
-            throw new IllegalStateException("Unexpected checkpoint " + checkpoint.getClass().getName());
+            session.restore(state);
+            if (session.steps() != position.steps()) {
+                throw new IllegalStateException("The checkpoint says " + position.steps() + " steps were done but "
+                        + state + " holds " + session.steps() + ": the run directory was changed; start a new run");
+            }
+            step.lastState = position.stateFile();
+            LOG.info(() -> LogId.TRAINING_RESUMES + " Training resumes after step " + position.steps() + " of "
+                    + session.totalSteps() + " from " + state);
         } else {
-            LOG.info(() -> "TUNE0300 Training " + training.session.totalSteps() + " steps on dataset "
-                    + training.dataset.name() + " v" + training.dataset.version() + " from "
-                    + training.baseDescription);
+            String dataset = run.dataset().ref();
+            LOG.info(() -> LogId.TRAINING_STARTS + " Training " + session.totalSteps() + " steps on dataset " + dataset
+                    + " from " + taskRun.baseDescription());
         }
-        stepContext.setTransientUserData(training);
-        TrainingStepProcessor.publish(stepContext, training, null);
+        stepContext.setTransientUserData(step);
+        TrainingStepProcessor.publish(stepContext, step, null);
     }
 
     @Override
-    public Object readItem() {
-        return training.session.finished() ? null : training.session.steps() + 1;
+    protected Integer readNext() {
+        return step.session.finished() ? null : step.session.steps() + 1;
     }
 
     @Override
-    public Serializable checkpointInfo() {
-        return new TrainingPosition(training.session.steps(), training.lastState);
+    protected TrainingPosition position() {
+        return new TrainingPosition(step.session.steps(), step.lastState);
+    }
+
+    @Override
+    protected Progress progress() {
+        return new Progress(step.session.steps(), step.session.totalSteps(), StepProgress.Unit.STEPS);
     }
 
     @Override
     public void close() {
-        if (training != null) {
-            training.close();
-            training = null;
+        if (step != null) {
+            step.close();
+            step = null;
         }
     }
 }

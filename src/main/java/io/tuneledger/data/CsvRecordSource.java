@@ -1,24 +1,27 @@
 package io.tuneledger.data;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
- * Streams the records of an RFC 4180 CSV file (comma separated, double-quoted fields with {@code ""} escapes,
- * quoted line breaks, LF or CRLF), the first record naming the fields. Tracks the exact byte position so that a
- * reader can checkpoint and resume without reading anything twice; memory stays flat (a record longer than
- * {@code maxRecordBytes} is skipped and reported).
+ * Streams the records of an RFC 4180 CSV file (comma separated, double-quoted fields with {@code ""} escapes, quoted
+ * line breaks, LF or CRLF), the first record naming the fields. Apache Commons CSV parses each record's fields; this
+ * class does what a parser cannot: it frames records on the file's physical lines ({@link LineSource}), so that a
+ * reader can checkpoint the exact byte position and resume there without reading anything twice, memory stays flat
+ * (a record longer than {@code maxRecordBytes} is skipped and reported), and RFC 4180's rules that lenient parsers
+ * let pass (a quote inside an unquoted field) are enforced.
  *
  * <p>A record that breaks the quoting rules (a quote inside an unquoted field, text after a closing quote, a quoted
  * field that never closes) is reported as malformed and reading resumes at the next physical line, so one broken
@@ -34,41 +37,33 @@ public final class CsvRecordSource implements AutoCloseable {
         }
     }
 
-    private static final int BUFFER = 1 << 16;
+    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(false).get();
 
-    private final FileChannel channel;
-    private final long size;
+    private final Path file;
     private final int maxRecordBytes;
     private final List<String> header;
-    private final byte[] buf = new byte[BUFFER];
-    private int bufPos;
-    private int bufLen;
-    private long bufStart;
-    private long line;
+    private final long headerEnd;
+    private LineSource lines;
     private long records;
 
     private CsvRecordSource(Path file, int maxRecordBytes) throws IOException {
-        this.channel = FileChannel.open(file, StandardOpenOption.READ);
-        this.size = channel.size();
+        this.file = file;
         this.maxRecordBytes = maxRecordBytes;
-        seek(0, 0);
-        if (peek() == 0xEF) {
-            read();
-            if (read() != 0xBB || read() != 0xBF) {
-                seek(0, 0);
-            }
+        this.lines = LineSource.openAt(file, 0, 0, maxRecordBytes);
+        Framed first;
+        try {
+            first = read(true);
+        } catch (IOException | RuntimeException e) {
+            lines.close();
+            throw e;
         }
-        Parsed first = parseRecord();
-        if (first == null || first.error != null) {
-            channel.close();
+        if (first == null || first.broken() != null) {
+            lines.close();
             throw new IOException(first == null ? "the CSV file is empty: it needs a header row naming the fields"
-                    : "the CSV header row cannot be read: " + first.detail);
+                    : "the CSV header row cannot be read: " + first.broken().detail());
         }
-        List<String> names = new ArrayList<>();
-        for (byte[] f : first.fields) {
-            names.add(new String(f, StandardCharsets.UTF_8).strip());
-        }
-        this.header = List.copyOf(names);
+        this.header = first.fields().stream().map(String::strip).toList();
+        this.headerEnd = lines.offset();
     }
 
     /** Opens {@code file} after its header row. */
@@ -80,9 +75,10 @@ public final class CsvRecordSource implements AutoCloseable {
     public static CsvRecordSource openAt(Path file, long offset, long recordsBefore, long linesBefore,
             int maxRecordBytes) throws IOException {
         CsvRecordSource source = new CsvRecordSource(file, maxRecordBytes);
-        if (offset < source.offset() || offset > source.size) {
+        if (offset < source.headerEnd || offset > source.lines.size()) {
+            long size = source.lines.size();
             source.close();
-            throw new IOException("Position " + offset + " is outside " + file + " (" + source.size
+            throw new IOException("Position " + offset + " is outside " + file + " (" + size
                     + " bytes): the input file changed since the checkpoint");
         }
         source.seek(offset, linesBefore);
@@ -106,43 +102,29 @@ public final class CsvRecordSource implements AutoCloseable {
 
     /** The next record, or {@code null} at the end of the file. Blank lines are skipped. */
     public Row next() throws IOException {
-        while (true) {
-            long start = offset();
-            long startLine = line + 1;
-            Parsed p = parseRecord();
-            if (p == null) {
-                return null;
-            }
-            if (p.error == null && p.fields.size() == 1 && p.fields.get(0).length == 0 && !p.quoted) {
-                continue;
-            }
-            records++;
-            if (p.error != null) {
-                return new Row(startLine, start, Map.of(), p.error, p.detail, p.rawStart);
-            }
-            if (p.fields.size() != header.size()) {
-                return new Row(startLine, start, Map.of(), QuarantineReason.MALFORMED_LINE,
-                        "has " + p.fields.size() + " fields, the header has " + header.size(), p.rawStart);
-            }
-            Map<String, String> values = new HashMap<>();
-            for (int i = 0; i < header.size(); i++) {
-                try {
-                    values.put(header.get(i), StandardCharsets.UTF_8.newDecoder()
-                            .onMalformedInput(CodingErrorAction.REPORT)
-                            .onUnmappableCharacter(CodingErrorAction.REPORT)
-                            .decode(ByteBuffer.wrap(p.fields.get(i))).toString());
-                } catch (CharacterCodingException e) {
-                    return new Row(startLine, start, Map.of(), QuarantineReason.INVALID_ENCODING,
-                            "field '" + header.get(i) + "' is not valid UTF-8", "");
-                }
-            }
-            return new Row(startLine, start, values, null, null, null);
+        Framed f = read(false);
+        if (f == null) {
+            return null;
         }
+        records++;
+        if (f.broken() != null) {
+            return f.broken();
+        }
+        RawLine start = f.start();
+        if (f.fields().size() != header.size()) {
+            return new Row(start.lineNumber(), start.offset(), Map.of(), QuarantineReason.MALFORMED_LINE,
+                    "has " + f.fields().size() + " fields, the header has " + header.size(), excerpt(start));
+        }
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            values.put(header.get(i), f.fields().get(i));
+        }
+        return new Row(start.lineNumber(), start.offset(), values, null, null, null);
     }
 
     /** Byte offset of the next unread record. */
     public long offset() {
-        return bufStart + bufPos;
+        return lines.offset();
     }
 
     /** Data records read so far (the header not counted). */
@@ -152,163 +134,203 @@ public final class CsvRecordSource implements AutoCloseable {
 
     /** Physical lines consumed so far. */
     public long lines() {
-        return line;
+        return lines.lineNumber();
     }
 
     public long size() {
-        return size;
+        return lines.size();
     }
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        lines.close();
     }
 
-    private static final class Parsed {
-        final List<byte[]> fields = new ArrayList<>();
-        boolean quoted;
-        QuarantineReason error;
-        String detail;
-        String rawStart = "";
+    /** A record framed on its lines: its first line and its fields, or the row reporting why it cannot be read. */
+    private record Framed(RawLine start, List<String> fields, Row broken) {
     }
 
-    /** Parses one record from the current position; {@code null} at the end of the file. */
-    private Parsed parseRecord() throws IOException {
-        if (peek() < 0) {
+    /**
+     * The next record's lines, checked against RFC 4180's quoting and parsed. A broken record is reported with its
+     * first line, and reading goes on at the line after that one.
+     */
+    private Framed read(boolean first) throws IOException {
+        RawLine start;
+        do {
+            start = lines.next();
+        } while (start != null && isBlank(start));
+        if (start == null) {
             return null;
         }
-        long start = offset();
-        long startLine = line;
-        long firstLineEnd = -1;
-        Parsed p = new Parsed();
-        ByteArrayOutputStream field = new ByteArrayOutputStream(128);
-        boolean inQuotes = false;
-        boolean afterQuote = false;
-        boolean fieldQuoted = false;
-        long bytes = 0;
-        while (true) {
-            int b = read();
-            if (b < 0) {
-                if (inQuotes) {
-                    return recover(p, start, startLine, firstLineEnd, QuarantineReason.MALFORMED_LINE,
-                            "a quoted field is not closed before the end of the file");
-                }
-                p.fields.add(field.toByteArray());
-                return p;
+        long afterFirst = lines.offset();
+        if (start.truncated()) {
+            return broken(start, QuarantineReason.LINE_TOO_LONG, "record longer than " + maxRecordBytes + " bytes",
+                    afterFirst);
+        }
+        byte[] firstBytes = first ? withoutBom(start.bytes()) : start.bytes();
+        List<byte[]> parts = new ArrayList<>();
+        parts.add(firstBytes);
+        long bytes = firstBytes.length;
+        QuoteState state = QuoteState.scan(firstBytes, QuoteState.FIELD_START);
+        RawLine previous = start;
+        while (state == QuoteState.QUOTED) {
+            RawLine more = lines.next();
+            if (more == null) {
+                return broken(start, QuarantineReason.MALFORMED_LINE,
+                        "a quoted field is not closed before the end of the file", afterFirst);
             }
-            if (++bytes > maxRecordBytes) {
-                return recover(p, start, startLine, firstLineEnd, QuarantineReason.LINE_TOO_LONG,
-                        "record longer than " + maxRecordBytes + " bytes");
+            // The line break the quoted field holds, as the file has it: LF, or CRLF (LineSource drops the CR).
+            byte[] lineBreak = more.offset() - previous.offset() - previous.bytes().length == 2
+                    ? new byte[] {'\r', '\n'} : new byte[] {'\n'};
+            bytes += lineBreak.length + more.bytes().length;
+            if (more.truncated() || bytes > maxRecordBytes) {
+                return broken(start, QuarantineReason.LINE_TOO_LONG, "record longer than " + maxRecordBytes
+                        + " bytes", afterFirst);
             }
-            if (b == '\n') {
-                line++;
-                if (firstLineEnd < 0) {
-                    firstLineEnd = offset();
-                }
+            parts.add(lineBreak);
+            parts.add(more.bytes());
+            state = QuoteState.scan(more.bytes(), state);
+            previous = more;
+        }
+        if (state.error() != null) {
+            return broken(start, QuarantineReason.MALFORMED_LINE, state.error(), afterFirst);
+        }
+        byte[] record = concat(parts);
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(record)).toString();
+        } catch (CharacterCodingException e) {
+            List<String> fields = parse(new String(record, StandardCharsets.UTF_8));
+            int bad = fields == null ? -1 : indexOfReplacement(fields);
+            return new Framed(start, null, new Row(start.lineNumber(), start.offset(), Map.of(),
+                    QuarantineReason.INVALID_ENCODING, bad >= 0 && header != null && bad < header.size()
+                            ? "field '" + header.get(bad) + "' is not valid UTF-8" : "the record is not valid UTF-8",
+                    ""));
+        }
+        List<String> fields = parse(text);
+        if (fields == null) {
+            return broken(start, QuarantineReason.MALFORMED_LINE, "the record cannot be parsed as CSV", afterFirst);
+        }
+        return new Framed(start, fields, null);
+    }
+
+    /** The fields of one framed record, parsed by Commons CSV; null when it is not one record. */
+    private static List<String> parse(String record) {
+        try (CSVParser parser = CSVParser.parse(record, FORMAT)) {
+            List<CSVRecord> all = parser.getRecords();
+            if (all.size() != 1) {
+                return null;
             }
-            if (inQuotes) {
-                if (b == '"') {
-                    if (peek() == '"') {
-                        read();
-                        field.write('"');
-                    } else {
-                        inQuotes = false;
-                        afterQuote = true;
+            List<String> fields = new ArrayList<>();
+            all.get(0).forEach(fields::add);
+            return fields;
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            return null;
+        }
+    }
+
+    /** A record that cannot be read: reported with its first line; reading goes on at the line after that one. */
+    private Framed broken(RawLine start, QuarantineReason reason, String detail, long afterFirst)
+            throws IOException {
+        if (lines.offset() != afterFirst) {
+            seek(afterFirst, start.lineNumber());
+        }
+        return new Framed(start, null, new Row(start.lineNumber(), start.offset(), Map.of(), reason, detail,
+                excerpt(start)));
+    }
+
+    private static String excerpt(RawLine line) {
+        byte[] b = line.bytes();
+        return new String(b, 0, Math.min(b.length, 300), StandardCharsets.UTF_8);
+    }
+
+    private void seek(long offset, long lineNumber) throws IOException {
+        lines.close();
+        lines = LineSource.openAt(file, offset, lineNumber, maxRecordBytes);
+    }
+
+    private static int indexOfReplacement(List<String> fields) {
+        for (int i = 0; i < fields.size(); i++) {
+            if (fields.get(i).indexOf('\uFFFD') >= 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isBlank(RawLine line) {
+        return line.bytes().length == 0 && !line.truncated();
+    }
+
+    private static byte[] withoutBom(byte[] b) {
+        return b.length >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF
+                ? java.util.Arrays.copyOfRange(b, 3, b.length) : b;
+    }
+
+    private static byte[] concat(List<byte[]> parts) {
+        int n = parts.stream().mapToInt(p -> p.length).sum();
+        byte[] out = new byte[n];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+
+    /**
+     * Where a record's quoting stands after a stretch of it: at the start of a field, inside an unquoted field,
+     * inside a quoted field (the record goes on at the next line), right after a closing quote, or broken (with why).
+     * RFC 4180: a quote may open a field, and a quoted field ends at a quote not doubled.
+     */
+    private enum QuoteState {
+        FIELD_START, UNQUOTED, QUOTED, CLOSED, STRAY_QUOTE, TRAILING_TEXT;
+
+        String error() {
+            return this == STRAY_QUOTE ? "a quote inside an unquoted field"
+                    : this == TRAILING_TEXT ? "text after a closing quote" : null;
+        }
+
+        static QuoteState scan(byte[] line, QuoteState from) {
+            QuoteState s = from;
+            for (int i = 0; i < line.length; i++) {
+                byte b = line[i];
+                switch (s) {
+                    case FIELD_START, UNQUOTED -> {
+                        if (b == ',') {
+                            s = FIELD_START;
+                        } else if (b == '"') {
+                            if (s == UNQUOTED) {
+                                return STRAY_QUOTE;
+                            }
+                            s = QUOTED;
+                        } else {
+                            s = UNQUOTED;
+                        }
                     }
-                } else {
-                    field.write(b);
-                }
-                continue;
-            }
-            if (b == ',') {
-                p.fields.add(field.toByteArray());
-                field.reset();
-                afterQuote = false;
-                fieldQuoted = false;
-            } else if (b == '\n' || (b == '\r' && peek() == '\n')) {
-                if (b == '\r') {
-                    read();
-                    line++;
-                    if (firstLineEnd < 0) {
-                        firstLineEnd = offset();
+                    case QUOTED -> {
+                        if (b == '"') {
+                            if (i + 1 < line.length && line[i + 1] == '"') {
+                                i++;
+                            } else {
+                                s = CLOSED;
+                            }
+                        }
+                    }
+                    case CLOSED -> {
+                        if (b == ',') {
+                            s = FIELD_START;
+                        } else if (b != '\r') {
+                            return TRAILING_TEXT;
+                        }
+                    }
+                    default -> {
+                        return s;
                     }
                 }
-                p.fields.add(field.toByteArray());
-                return p;
-            } else if (b == '"') {
-                if (field.size() == 0 && !fieldQuoted) {
-                    inQuotes = true;
-                    fieldQuoted = true;
-                    p.quoted = true;
-                } else {
-                    return recover(p, start, startLine, firstLineEnd, QuarantineReason.MALFORMED_LINE,
-                            afterQuote ? "text after a closing quote" : "a quote inside an unquoted field");
-                }
-            } else if (afterQuote) {
-                return recover(p, start, startLine, firstLineEnd, QuarantineReason.MALFORMED_LINE,
-                        "text after a closing quote");
-            } else {
-                field.write(b);
             }
+            return s;
         }
-    }
-
-    /** Reports the record as broken and moves to the start of the line after its first physical line. */
-    private Parsed recover(Parsed p, long start, long startLine, long firstLineEnd, QuarantineReason reason,
-            String detail) throws IOException {
-        p.error = reason;
-        p.detail = detail;
-        long resume = firstLineEnd;
-        if (resume < 0) {
-            int b;
-            while ((b = read()) >= 0 && b != '\n') {
-                // skip the rest of the line
-            }
-            resume = offset();
-        }
-        p.rawStart = excerpt(start, Math.min(resume, start + 300));
-        seek(resume, startLine + 1);
-        return p;
-    }
-
-    private String excerpt(long from, long to) throws IOException {
-        ByteBuffer bb = ByteBuffer.allocate((int) Math.max(0, to - from));
-        channel.read(bb, from);
-        return new String(bb.array(), 0, bb.position(), StandardCharsets.UTF_8);
-    }
-
-    private void seek(long position, long lineNumber) throws IOException {
-        channel.position(position);
-        bufStart = position;
-        bufPos = 0;
-        bufLen = 0;
-        line = lineNumber;
-    }
-
-    private boolean fill() throws IOException {
-        if (bufPos < bufLen) {
-            return true;
-        }
-        bufStart += bufLen;
-        bufPos = 0;
-        bufLen = 0;
-        ByteBuffer bb = ByteBuffer.wrap(buf);
-        int n;
-        do {
-            n = channel.read(bb);
-        } while (n == 0);
-        if (n < 0) {
-            return false;
-        }
-        bufLen = n;
-        return true;
-    }
-
-    private int read() throws IOException {
-        return fill() ? buf[bufPos++] & 0xFF : -1;
-    }
-
-    private int peek() throws IOException {
-        return fill() ? buf[bufPos] & 0xFF : -1;
     }
 }

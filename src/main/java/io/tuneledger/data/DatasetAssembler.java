@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import io.tuneledger.ml.Split;
 
 /**
  * Builds the files of a dataset version from a prepare-dataset run's staging directory: the three splits, the
@@ -41,7 +42,7 @@ public final class DatasetAssembler {
 
     /** What was built: the content hash, the counts, and the statistics for the manifest. */
     public record Result(String contentSha256, long read, long records, long quarantined, long duplicates,
-            long augmented, JsonObject statistics) {
+            long augmented, DatasetStatistics statistics) {
     }
 
     private DatasetAssembler() {
@@ -150,43 +151,26 @@ public final class DatasetAssembler {
                     + " + quarantined " + quarantined + " + duplicates " + duplicateCount);
         }
         StringBuilder content = new StringBuilder();
-        JsonObjectBuilder files = Json.createObjectBuilder();
+        Map<String, DatasetStatistics.FileInfo> files = new java.util.LinkedHashMap<>();
         for (int i = 0; i < FILES.size(); i++) {
             content.append(FILES.get(i)).append(' ').append(fileHashes[i]).append('\n');
-            files.add(FILES.get(i), Json.createObjectBuilder().add("sha256", fileHashes[i])
-                    .add("bytes", Files.size(out.resolve(FILES.get(i)))));
+            files.put(FILES.get(i), new DatasetStatistics.FileInfo(fileHashes[i],
+                    Files.size(out.resolve(FILES.get(i)))));
         }
-        JsonObjectBuilder splitCounts = Json.createObjectBuilder();
-        JsonObjectBuilder labelTotals = Json.createObjectBuilder();
+        Map<String, DatasetStatistics.SplitCounts> splitCounts = new java.util.LinkedHashMap<>();
         Map<String, Long> totals = new TreeMap<>();
-        for (String split : List.of("train", "validation", "test")) {
-            Map<String, Long> byLabel = labelsBySplit.getOrDefault(split, Map.of());
-            JsonObjectBuilder b = Json.createObjectBuilder();
-            byLabel.forEach(b::add);
-            splitCounts.add(split, Json.createObjectBuilder()
-                    .add("records", byLabel.values().stream().mapToLong(Long::longValue).sum())
-                    .add("labels", b));
+        for (Split split : List.of(Split.TRAIN, Split.VALIDATION, Split.TEST)) {
+            Map<String, Long> byLabel = labelsBySplit.getOrDefault(split.parameterName(), Map.of());
+            splitCounts.put(split.parameterName(), new DatasetStatistics.SplitCounts(
+                    byLabel.values().stream().mapToLong(Long::longValue).sum(), new TreeMap<>(byLabel)));
             byLabel.forEach((l, n) -> totals.merge(l, n, Long::sum));
         }
-        totals.forEach(labelTotals::add);
-        JsonObjectBuilder reasons = Json.createObjectBuilder();
-        quarantineReasons.forEach(reasons::add);
-        JsonObjectBuilder kinds = Json.createObjectBuilder();
-        duplicateKinds.forEach(kinds::add);
-        JsonObjectBuilder pii = Json.createObjectBuilder();
-        redactions.forEach((k, n) -> pii.add(k.name(), n));
-        JsonObject statistics = Json.createObjectBuilder()
-                .add("counts", Json.createObjectBuilder().add("read", read).add("records", records)
-                        .add("quarantined", quarantined).add("duplicates", duplicateCount)
-                        .add("augmented", augmented[0]))
-                .add("labels", labelTotals)
-                .add("splits", splitCounts)
-                .add("quarantine", reasons)
-                .add("duplicates", kinds)
-                .add("redactions", pii)
-                .add("tokens", tokenStatistics(Arrays.copyOf(tokens[0], counts[0]), truncated[0]))
-                .add("files", files)
-                .build();
+        Map<String, Long> pii = new java.util.LinkedHashMap<>();
+        redactions.forEach((k, n) -> pii.put(k.name(), n));
+        DatasetStatistics statistics = new DatasetStatistics(
+                new DatasetStatistics.Counts(read, records, quarantined, duplicateCount, augmented[0]), totals,
+                splitCounts, quarantineReasons, duplicateKinds, pii,
+                tokenStatistics(Arrays.copyOf(tokens[0], counts[0]), truncated[0]), files);
         return new Result(JsonlFiles.sha256(content.toString()), read, records, quarantined, duplicateCount,
                 augmented[0], statistics);
     }
@@ -218,18 +202,15 @@ public final class DatasetAssembler {
         return s.length() > 200 ? s.substring(0, 200) : s;
     }
 
-    static JsonObject tokenStatistics(long[] lengths, long truncated) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("truncated", truncated);
+    static DatasetStatistics.TokenStats tokenStatistics(long[] lengths, long truncated) {
         if (lengths.length == 0) {
-            return b.add("count", 0).build();
+            return new DatasetStatistics.TokenStats(truncated, 0, null, null, null, null, null);
         }
         long[] sorted = lengths.clone();
         Arrays.sort(sorted);
         double mean = Arrays.stream(sorted).average().orElse(0);
-        return b.add("count", sorted.length).add("min", sorted[0])
-                .add("mean", Math.round(mean * 10) / 10.0)
-                .add("p50", percentile(sorted, 0.50)).add("p95", percentile(sorted, 0.95))
-                .add("max", sorted[sorted.length - 1]).build();
+        return new DatasetStatistics.TokenStats(truncated, sorted.length, sorted[0], Math.round(mean * 10) / 10.0,
+                percentile(sorted, 0.50), percentile(sorted, 0.95), sorted[sorted.length - 1]);
     }
 
     /** Nearest-rank percentile of sorted values. */

@@ -1,5 +1,6 @@
 package io.tuneledger.data;
 
+import io.tuneledger.ml.TokenCounter;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;

@@ -1,5 +1,7 @@
 package io.tuneledger.data;
 
+import io.tuneledger.ml.Split;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,19 +20,6 @@ import java.util.TreeMap;
  * seed and the ids: the same input and seed give the same split on any machine, in any input order.
  */
 public final class StratifiedSplitter {
-
-    /** The three splits, in file order. */
-    public enum Split {
-        TRAIN, VALIDATION, TEST;
-
-        public String fileName() {
-            return name().toLowerCase(Locale.ROOT) + ".jsonl";
-        }
-
-        public String parameterName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
 
     /** A record to assign: its line (key), id, label and group. */
     public record Member(long line, String id, String label, long group) {

@@ -1,6 +1,9 @@
 package io.tuneledger.launch;
 
+import io.tuneledger.audit.AuditAction;
 import io.tuneledger.audit.AuditLedger;
+import io.tuneledger.audit.SubjectType;
+import io.tuneledger.config.LogId;
 import jakarta.annotation.Priority;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -68,7 +71,7 @@ public class CrashRecovery {
             }
         } catch (SQLException e) {
             // A new database: JBeret creates its tables on first use, so there is nothing to recover yet.
-            LOG.log(Level.FINE, "TUNE0021 No job repository tables yet; nothing to recover", e);
+            LOG.log(Level.FINE, LogId.NO_JOB_REPOSITORY_YET + " No job repository tables yet; nothing to recover", e);
             return;
         }
         for (Crashed execution : crashed) {
@@ -76,10 +79,10 @@ public class CrashRecovery {
             String status = execution.status();
             try {
                 self.markFailed(id, status);
-                LOG.warning(() -> "TUNE0020 Execution " + id + " was " + status + " when the server stopped: marked"
+                LOG.warning(() -> LogId.CRASHED_EXECUTION_FAILED + " Execution " + id + " was " + status + " when the server stopped: marked"
                         + " FAILED (exit status " + EXIT_STATUS + "); restart it to resume from its last checkpoint");
             } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "TUNE0022 Execution " + id + " could not be marked FAILED after the crash", e);
+                LOG.log(Level.SEVERE, LogId.CRASHED_EXECUTION_NOT_MARKED + " Execution " + id + " could not be marked FAILED after the crash", e);
             }
         }
     }
@@ -118,7 +121,7 @@ public class CrashRecovery {
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot mark execution " + executionId + " FAILED: " + e.getMessage(), e);
         }
-        ledger.append(AuditLedger.SYSTEM, "job.recovered", "job-execution", Long.toString(executionId),
+        ledger.append(AuditLedger.SYSTEM, AuditAction.JOB_RECOVERED, SubjectType.JOB_EXECUTION, Long.toString(executionId),
                 Json.createObjectBuilder().add("previousStatus", previousStatus).add("batchStatus", "FAILED")
                         .add("exitStatus", EXIT_STATUS).add("runningSteps", steps)
                         .add("reason", "the server stopped while the execution was running").build());

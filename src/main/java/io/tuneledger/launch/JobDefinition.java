@@ -1,5 +1,6 @@
 package io.tuneledger.launch;
 
+import io.tuneledger.config.Parameter;
 import java.util.List;
 import java.util.Map;
 
@@ -16,12 +17,12 @@ public interface JobDefinition {
     String description();
 
     /** The parameters, in the order a form shows them. */
-    List<ParameterSpec> parameters();
+    List<Parameter<?>> parameters();
 
     /**
-     * Checks needing more than one value or the environment (files, the store), after each value passed its rule.
-     * May normalise values in place (for example an input path to its real path), so that the execution records what
-     * was really used.
+     * Checks needing more than one value or the environment (files, the store, the registries), after each value
+     * passed its rule. May normalise values in place (for example an input path to its real path), so that the
+     * execution records what was really used.
      */
     default List<ParameterError> prepare(Map<String, String> parameters) {
         return List.of();

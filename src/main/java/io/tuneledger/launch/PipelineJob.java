@@ -1,12 +1,16 @@
 package io.tuneledger.launch;
 
+import io.tuneledger.batch.JobParameters;
+import io.tuneledger.config.Parameter;
+import io.tuneledger.config.ParameterValues;
 import io.tuneledger.data.DataStore;
+import io.tuneledger.data.DatasetParameters;
 import io.tuneledger.ml.BaseModel;
+import io.tuneledger.ml.TrainingParameters;
 import io.tuneledger.registry.ModelRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,32 +45,27 @@ public class PipelineJob implements JobDefinition {
     }
 
     @Override
-    public List<ParameterSpec> parameters() {
-        Map<String, ParameterSpec> all = new LinkedHashMap<>();
-        for (ParameterSpec p : prepareDataset.parameters()) {
-            all.put(p.name(), p.name().equals("tokenizer") ? ParameterSpec.optional("tokenizer", null,
-                    "Tokenizer for token lengths; default: that of base.model when it is a shipped model, else "
-                            + BaseModel.ALL_MINILM_L6_V2.id(), p.rule()) : p);
-        }
-        FineTuneJob.trainingParameters().forEach(p -> all.put(p.name(), p));
-        ScoreJob.scoreParameters("score.").forEach(p -> all.put(p.name(), p));
-        return List.copyOf(all.values());
+    public List<Parameter<?>> parameters() {
+        return JobParameters.PIPELINE;
     }
 
     @Override
     public List<ParameterError> prepare(Map<String, String> parameters) {
-        if (!parameters.containsKey("tokenizer")) {
-            parameters.put("tokenizer", BaseModel.byId(parameters.get("base.model")).orElse(BaseModel.ALL_MINILM_L6_V2)
-                    .id());
+        String tokenizer = DatasetParameters.TOKENIZER.name();
+        if (!parameters.containsKey(tokenizer)) {
+            parameters.put(tokenizer, BaseModel.byId(parameters.get(TrainingParameters.BASE_MODEL.name()))
+                    .map(BaseModel::id).orElse(DatasetParameters.TOKENIZER.defaultValue()));
         }
         List<ParameterError> errors = new ArrayList<>(prepareDataset.prepare(parameters));
-        FineTuneJob.checkBaseModel(parameters, models, errors);
-        if (parameters.containsKey("score.input.path")) {
-            ScoreJob.prepareFiles(parameters, "score.", store, errors);
+        FineTuneJob.checkBaseModel(ParameterValues.of(parameters), models, errors);
+        String scoring = JobParameters.PIPELINE_SCORE;
+        if (parameters.containsKey(scoring + JobParameters.SCORE_INPUT.name())) {
+            ScoreJob.prepareFiles(parameters, scoring, store, errors);
         } else {
-            for (String p : List.of("score.input.format", "score.output.path")) {
-                if (parameters.containsKey(p)) {
-                    errors.add(new ParameterError(p, "applies only when score.input.path is given"));
+            for (Parameter<?> p : List.of(JobParameters.SCORE_FORMAT, JobParameters.OUTPUT_PATH)) {
+                if (parameters.containsKey(scoring + p.name())) {
+                    errors.add(new ParameterError(scoring + p.name(), "applies only when " + scoring
+                            + JobParameters.SCORE_INPUT.name() + " is given"));
                 }
             }
         }

@@ -1,23 +1,20 @@
 package io.tuneledger.launch;
 
-import io.tuneledger.data.CleaningRule;
+import io.tuneledger.batch.JobParameters;
+import io.tuneledger.config.Parameter;
 import io.tuneledger.data.CsvRecordSource;
 import io.tuneledger.data.DataStore;
 import io.tuneledger.data.FieldMapping;
 import io.tuneledger.data.InputPathException;
 import io.tuneledger.data.JdbcTableSource;
-import io.tuneledger.data.StratifiedSplitter;
-import io.tuneledger.ml.BaseModel;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
@@ -47,66 +44,8 @@ public class PrepareDatasetJob implements JobDefinition {
     }
 
     @Override
-    public List<ParameterSpec> parameters() {
-        return List.of(
-                ParameterSpec.required("dataset.name", "Name of the dataset; each run adds a version",
-                        ValueRule.name()),
-                ParameterSpec.optional("input.path", null,
-                        "Input file: absolute, or relative to a data root (the store's inbox/, the bundled samples/);"
-                                + " required unless input.format=jdbc", ValueRule.anyText()),
-                ParameterSpec.optional("input.format", null,
-                        "jsonl, csv or jdbc; default from the file extension", ValueRule.oneOf("jsonl", "csv", "jdbc")),
-                ParameterSpec.optional("input.datasource", null,
-                        "JNDI name of the data source to read (input.format=jdbc)", ValueRule.anyText()),
-                ParameterSpec.optional("input.table", null,
-                        "Table to read, [schema.]name (input.format=jdbc); its id column must be unique",
-                        ValueRule.anyText()),
-                ParameterSpec.optional("id.field", "id", "Field or column holding the record id", ValueRule.fieldName()),
-                ParameterSpec.optional("text.field", "text", "Field or column holding the text", ValueRule.fieldName()),
-                ParameterSpec.optional("label.field", "label", "Field or column holding the label",
-                        ValueRule.fieldName()),
-                ParameterSpec.optional("labels", null,
-                        "Comma-separated allowed labels; other labels are quarantined (default: any label)",
-                        listRule()),
-                ParameterSpec.optional("clean", CleaningRule.defaultValue(),
-                        "Cleaning rules to apply, comma-separated, or none: email (headers, MIME decoding), html,"
-                                + " nfkc, control, whitespace", v -> problem(() -> CleaningRule.parse(v))),
-                ParameterSpec.optional("redact.pii", "true",
-                        "Replace e-mail addresses, phone numbers, cards, IBANs, IPs and Chinese IDs with placeholders",
-                        ValueRule.bool()),
-                ParameterSpec.optional("blocked.terms", null,
-                        "File of blocked terms (one a line, under a data root); records containing one are quarantined",
-                        ValueRule.anyText()),
-                ParameterSpec.optional("tokenizer", BaseModel.ALL_MINILM_L6_V2.id(),
-                        "Tokenizer of the target model, for token lengths",
-                        ValueRule.oneOf(Arrays.stream(BaseModel.values()).map(BaseModel::id).toArray(String[]::new))),
-                ParameterSpec.optional("max.tokens", "512", "Longest text in tokens of the tokenizer",
-                        ValueRule.integer(8, 8192)),
-                ParameterSpec.optional("max.tokens.policy", "truncate",
-                        "What to do with a longer text: truncate it, or reject (quarantine) it",
-                        ValueRule.oneOf("truncate", "reject")),
-                ParameterSpec.optional("max.record.bytes", "1048576",
-                        "Longest input record in bytes; longer ones are quarantined unread",
-                        ValueRule.integer(1024, 64L * 1024 * 1024)),
-                ParameterSpec.optional("dedupe", "near", "Which duplicates to remove: near, exact or none",
-                        ValueRule.oneOf("near", "exact", "none")),
-                ParameterSpec.optional("dedupe.threshold", "0.9",
-                        "Estimated Jaccard similarity at which two texts are near duplicates",
-                        ValueRule.decimal(0.5, 1.0)),
-                ParameterSpec.optional("split", "0.8,0.1,0.1", "Shares of train, validation and test",
-                        v -> problem(() -> new StratifiedSplitter(StratifiedSplitter.parseRatios(v), 0))),
-                ParameterSpec.optional("split.seed", "42", "Seed of the split (and of augmentation)",
-                        ValueRule.integer(Long.MIN_VALUE, Long.MAX_VALUE)),
-                ParameterSpec.optional("augment", "none", "Augmentation of the train split: none or eda",
-                        ValueRule.oneOf("none", "eda")),
-                ParameterSpec.optional("augment.factor", "1", "Augmented rows per train record (augment=eda)",
-                        ValueRule.integer(1, 16)),
-                ParameterSpec.optional("augment.thesaurus", "thesaurus-en.txt",
-                        "Synonym file for augment=eda (under a data root): one group of synonyms a line,"
-                                + " comma-separated", ValueRule.anyText()),
-                ParameterSpec.optional("checkpoint.every.records", "100",
-                        "Records per ingest chunk: a checkpoint after each; a restart repeats at most this many",
-                        ValueRule.integer(1, 100_000)));
+    public List<Parameter<?>> parameters() {
+        return JobParameters.PREPARE_DATASET;
     }
 
     @Override
@@ -221,21 +160,6 @@ public class PrepareDatasetJob implements JobDefinition {
         } catch (InputPathException e) {
             errors.add(new ParameterError(name, e.getMessage()));
             return null;
-        }
-    }
-
-    private static ValueRule listRule() {
-        return v -> Arrays.stream(v.split(",")).anyMatch(String::isBlank)
-                ? Optional.of("must be a comma-separated list of labels without empty entries, got '" + v + "'")
-                : Optional.empty();
-    }
-
-    private static Optional<String> problem(Runnable check) {
-        try {
-            check.run();
-            return Optional.empty();
-        } catch (IllegalArgumentException e) {
-            return Optional.of(e.getMessage());
         }
     }
 }

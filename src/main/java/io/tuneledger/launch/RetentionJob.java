@@ -1,5 +1,7 @@
 package io.tuneledger.launch;
 
+import io.tuneledger.batch.JobParameters;
+import io.tuneledger.config.Parameter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
@@ -22,14 +24,7 @@ public class RetentionJob implements JobDefinition {
     }
 
     @Override
-    public List<ParameterSpec> parameters() {
-        return List.of(
-                ParameterSpec.optional("older.than.days", "90", "Age, in days since its last execution ended, from"
-                        + " which a job instance is purged (0: every ended instance)", ValueRule.integer(0, 36_500)),
-                ParameterSpec.optional("purge", "job-records,checkpoints", "What to purge: job-records, checkpoints,"
-                        + " or both (comma-separated)", ValueRule.oneOf("job-records,checkpoints",
-                                "checkpoints,job-records", "job-records", "checkpoints")),
-                ParameterSpec.optional("dry.run", "false", "true: only record in the ledger what would be removed",
-                        ValueRule.bool()));
+    public List<Parameter<?>> parameters() {
+        return JobParameters.RETENTION;
     }
 }

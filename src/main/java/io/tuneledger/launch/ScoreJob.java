@@ -1,5 +1,9 @@
 package io.tuneledger.launch;
 
+import io.tuneledger.batch.JobParameters;
+import io.tuneledger.config.Parameter;
+import io.tuneledger.config.ParameterValues;
+import io.tuneledger.config.VersionRef;
 import io.tuneledger.data.DataStore;
 import io.tuneledger.data.InputPathException;
 import io.tuneledger.registry.ModelRegistry;
@@ -36,49 +40,23 @@ public class ScoreJob implements JobDefinition {
     }
 
     @Override
-    public List<ParameterSpec> parameters() {
-        List<ParameterSpec> all = new ArrayList<>();
-        all.add(ParameterSpec.required("model.name", "Registered model to score with", ValueRule.name()));
-        all.add(ParameterSpec.optional("model.version", "latest",
-                "Model version: a number, or latest (the newest not rejected)",
-                ValueRule.integer(1, Integer.MAX_VALUE).or("latest")));
-        all.addAll(scoreParameters(""));
-        return all;
-    }
-
-    /** The input, output and partitioning parameters, with a prefix ({@code score.} in the pipeline job). */
-    static List<ParameterSpec> scoreParameters(String prefix) {
-        return List.of(
-                prefix.isEmpty()
-                        ? ParameterSpec.required("input.path", "File to score: absolute, or relative to a data root",
-                                ValueRule.anyText())
-                        : ParameterSpec.optional(prefix + "input.path", null, "File to score after training (absolute,"
-                                + " or relative to a data root); no scoring when absent", ValueRule.anyText()),
-                ParameterSpec.optional(prefix + "input.format", null, "jsonl or csv; default from the file extension",
-                        ValueRule.oneOf("jsonl", "csv")),
-                ParameterSpec.optional(prefix + "id.field", "id", "Field holding the record id", ValueRule.fieldName()),
-                ParameterSpec.optional(prefix + "text.field", "text", "Field holding the text", ValueRule.fieldName()),
-                ParameterSpec.optional(prefix + "output.path", null, "Predictions file (JSONL), relative to the store's"
-                        + " outbox/ or absolute inside outbox/ or a data root; default outbox/<model>-v<N>-<job"
-                        + " instance>.jsonl. An existing file is replaced", ValueRule.anyText()),
-                ParameterSpec.optional("score.partitions", "2", "Partitions scored in parallel",
-                        ValueRule.integer(1, 16)),
-                ParameterSpec.optional("score.batch.size", "64",
-                        "Records per inference batch; a checkpoint after each", ValueRule.integer(1, 4096)));
+    public List<Parameter<?>> parameters() {
+        return JobParameters.SCORE;
     }
 
     @Override
     public List<ParameterError> prepare(Map<String, String> parameters) {
         List<ParameterError> errors = new ArrayList<>();
-        String name = parameters.get("model.name");
-        String version = parameters.get("model.version");
-        Optional<ModelVersion> model = "latest".equals(version) ? models.latestUsable(name)
-                : models.find(name, Integer.parseInt(version));
+        ParameterValues values = ParameterValues.of(parameters);
+        String name = values.get(JobParameters.SCORE_MODEL);
+        VersionRef version = values.get(JobParameters.MODEL_VERSION);
+        Optional<ModelVersion> model = models.resolve(name, version);
         if (model.isEmpty()) {
-            errors.add(new ParameterError("latest".equals(version) ? "model.name" : "model.version",
-                    "no usable model version " + name + " " + version + " is registered"));
+            errors.add(new ParameterError(version instanceof VersionRef.Latest ? JobParameters.SCORE_MODEL.name()
+                    : JobParameters.MODEL_VERSION.name(), "no usable model version " + name + " " + version
+                            + " is registered"));
         } else if (model.get().status() == ModelVersion.Status.REJECTED) {
-            errors.add(new ParameterError("model.version", name + " v" + version
+            errors.add(new ParameterError(JobParameters.MODEL_VERSION.name(), name + " v" + version
                     + " was rejected by the quality gate; score with a candidate or promoted version"));
         }
         prepareFiles(parameters, "", store, errors);
@@ -88,15 +66,15 @@ public class ScoreJob implements JobDefinition {
     /** Resolves the input file, completes its format, and checks the output path. */
     static void prepareFiles(Map<String, String> parameters, String prefix, DataStore store,
             List<ParameterError> errors) {
-        String inputName = prefix + "input.path";
+        String inputName = prefix + JobParameters.SCORE_INPUT.name();
         try {
             Path input = store.resolveInput(parameters.get(inputName));
             parameters.put(inputName, input.toString());
-            PrepareDatasetJob.completeFormat(parameters, prefix + "input.format", input, errors);
+            PrepareDatasetJob.completeFormat(parameters, prefix + JobParameters.SCORE_FORMAT.name(), input, errors);
         } catch (InputPathException e) {
             errors.add(new ParameterError(inputName, e.getMessage()));
         }
-        String outputName = prefix + "output.path";
+        String outputName = prefix + JobParameters.OUTPUT_PATH.name();
         String output = parameters.get(outputName);
         if (output != null) {
             Path p;

@@ -1,5 +1,7 @@
 /**
- * The only caller of the JobOperator: the job catalog and its parameter rules, validation before anything
- * starts, launch, restart and stop with their ledger events, and the executions as operators see them.
+ * Running jobs from outside the batch runtime: the job catalogue, validation of parameters before anything starts
+ * (restarts included), the commands that start, restart, stop and abandon executions with their ledger events
+ * ({@link io.tuneledger.launch.JobLauncher}, the only code that changes what the runtime runs), the execution
+ * queries, and crash recovery at deployment.
  */
 package io.tuneledger.launch;

@@ -13,10 +13,24 @@ import java.util.List;
  * columns: predicted) of a set of predictions.
  */
 public record ClassificationMetrics(List<String> labels, double accuracy, double macroF1, List<PerClass> perClass,
-        long[][] confusion) {
+        long[][] confusion) implements TaskMetrics {
+
+    /** Macro-F1: what early stopping follows and the gate compares. */
+    @Override
+    public double primary() {
+        return macroF1;
+    }
 
     /** One class's figures. */
     public record PerClass(String label, double precision, double recall, double f1, long support) {
+    }
+
+    @Override
+    public java.util.Map<String, Double> summary() {
+        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+        m.put("macroF1", macroF1);
+        m.put("accuracy", accuracy);
+        return m;
     }
 
     /** Computes the metrics from true and predicted label indices. */
@@ -55,6 +69,7 @@ public record ClassificationMetrics(List<String> labels, double accuracy, double
     }
 
     /** As JSON: labels, accuracy, macroF1, perClass, confusion (rows: truth, columns: prediction). */
+    @Override
     public JsonObject toJson() {
         JsonArrayBuilder per = Json.createArrayBuilder();
         for (PerClass c : perClass) {

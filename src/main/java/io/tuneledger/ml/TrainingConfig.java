@@ -1,8 +1,26 @@
 package io.tuneledger.ml;
 
+import static io.tuneledger.ml.TrainingParameters.BATCH_SIZE;
+import static io.tuneledger.ml.TrainingParameters.CHECKPOINT_EVERY_STEPS;
+import static io.tuneledger.ml.TrainingParameters.DROPOUT;
+import static io.tuneledger.ml.TrainingParameters.EPOCHS;
+import static io.tuneledger.ml.TrainingParameters.GRAD_CLIP;
+import static io.tuneledger.ml.TrainingParameters.LEARNING_RATE;
+import static io.tuneledger.ml.TrainingParameters.MAX_LENGTH;
+import static io.tuneledger.ml.TrainingParameters.MODE;
+import static io.tuneledger.ml.TrainingParameters.PATIENCE;
+import static io.tuneledger.ml.TrainingParameters.SEED;
+import static io.tuneledger.ml.TrainingParameters.WARMUP_RATIO;
+import static io.tuneledger.ml.TrainingParameters.WEIGHT_DECAY;
+
+import io.tuneledger.config.ParameterValues;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
 /**
- * How to fine-tune: the {@code train.*} parameters of the fine-tune job (defaults in brackets there and in
- * {@link #defaults()}).
+ * How to fine-tune: the {@code train.*} parameters of the fine-tune job, with the defaults of
+ * {@link TrainingParameters}.
  */
 public record TrainingConfig(TrainMode mode, int epochs, int batchSize, float learningRate, float weightDecay,
         float warmupRatio, float dropout, int maxLength, long seed, float gradClip, int earlyStoppingPatience,
@@ -26,6 +44,64 @@ public record TrainingConfig(TrainMode mode, int epochs, int batchSize, float le
         require(checkpointEverySteps >= 1, "checkpoint.every.steps must be at least 1");
     }
 
+    /** The configuration an execution's parameters describe, in {@code mode}. */
+    public static TrainingConfig from(ParameterValues values, TrainMode mode) {
+        return builder()
+                .optMode(mode)
+                .optEpochs(values.get(EPOCHS))
+                .optBatchSize(values.get(BATCH_SIZE))
+                .optLearningRate(values.get(LEARNING_RATE))
+                .optWeightDecay(values.get(WEIGHT_DECAY))
+                .optWarmupRatio(values.get(WARMUP_RATIO))
+                .optDropout(values.get(DROPOUT))
+                .optMaxLength(values.get(MAX_LENGTH))
+                .optSeed(values.get(SEED))
+                .optGradClip(values.get(GRAD_CLIP))
+                .optEarlyStoppingPatience(values.get(PATIENCE))
+                .optCheckpointEverySteps(values.get(CHECKPOINT_EVERY_STEPS))
+                .build();
+    }
+
+    /** The configuration an execution's parameters describe, in the mode {@code train.mode} names. */
+    public static TrainingConfig from(ParameterValues values) {
+        return from(values, TrainMode.valueOf(values.get(MODE).toUpperCase(Locale.ROOT)));
+    }
+
+    /** The configuration as parameters, by their names (and the class weighting, which has no parameter). */
+    public Map<String, Object> asParameters() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(MODE.name(), mode.name().toLowerCase(Locale.ROOT));
+        m.put(EPOCHS.name(), epochs);
+        m.put(BATCH_SIZE.name(), batchSize);
+        m.put(LEARNING_RATE.name(), learningRate);
+        m.put(WEIGHT_DECAY.name(), weightDecay);
+        m.put(WARMUP_RATIO.name(), warmupRatio);
+        m.put(DROPOUT.name(), dropout);
+        m.put(MAX_LENGTH.name(), maxLength);
+        m.put(SEED.name(), seed);
+        m.put(GRAD_CLIP.name(), gradClip);
+        m.put(PATIENCE.name(), earlyStoppingPatience);
+        m.put(CHECKPOINT_EVERY_STEPS.name(), checkpointEverySteps);
+        m.put("train.class.weights", balancedClassWeights ? "balanced" : "none");
+        return m;
+    }
+
+    /**
+     * What the result depends on: every setting but those a restart may change (the checkpoint interval). A training
+     * state records it, and a state of another configuration is refused.
+     */
+    public String identity() {
+        Map<String, Object> m = asParameters();
+        TrainingParameters.CONFIG.stream().filter(p -> p.isRestartable()).forEach(p -> m.remove(p.name()));
+        return m.toString();
+    }
+
+    /** The same configuration in another mode (the baseline trains the head only). */
+    public TrainingConfig withMode(TrainMode other) {
+        return new TrainingConfig(other, epochs, batchSize, learningRate, weightDecay, warmupRatio, dropout, maxLength,
+                seed, gradClip, earlyStoppingPatience, checkpointEverySteps, balancedClassWeights);
+    }
+
     /** The documented defaults. */
     public static TrainingConfig defaults() {
         return builder().build();
@@ -38,18 +114,18 @@ public record TrainingConfig(TrainMode mode, int epochs, int batchSize, float le
 
     /** Builds a {@link TrainingConfig}; unset options keep their documented defaults. */
     public static final class Builder {
-        private TrainMode mode = TrainMode.FULL;
-        private int epochs = 3;
-        private int batchSize = 16;
-        private float learningRate = 5e-5f;
-        private float weightDecay = 0.01f;
-        private float warmupRatio = 0.1f;
-        private float dropout = 0.1f;
-        private int maxLength = 128;
-        private long seed = 42;
-        private float gradClip = 1.0f;
-        private int earlyStoppingPatience = 2;
-        private int checkpointEverySteps = 20;
+        private TrainMode mode = TrainMode.valueOf(MODE.defaultParsed().toUpperCase(Locale.ROOT));
+        private int epochs = EPOCHS.defaultParsed();
+        private int batchSize = BATCH_SIZE.defaultParsed();
+        private float learningRate = LEARNING_RATE.defaultParsed();
+        private float weightDecay = WEIGHT_DECAY.defaultParsed();
+        private float warmupRatio = WARMUP_RATIO.defaultParsed();
+        private float dropout = DROPOUT.defaultParsed();
+        private int maxLength = MAX_LENGTH.defaultParsed();
+        private long seed = SEED.defaultParsed();
+        private float gradClip = GRAD_CLIP.defaultParsed();
+        private int earlyStoppingPatience = PATIENCE.defaultParsed();
+        private int checkpointEverySteps = CHECKPOINT_EVERY_STEPS.defaultParsed();
         private boolean balancedClassWeights;
 
         private Builder() {

@@ -1,5 +1,6 @@
 package io.tuneledger.registry;
 
+import io.tuneledger.data.DatasetManifest;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -92,6 +93,14 @@ public class DatasetVersion {
         this.manifest = manifest;
     }
 
+    /** The row of a version from its manifest; its files are at {@code path}. */
+    public DatasetVersion(DatasetManifest m, String source, String path) {
+        this(m.name(), m.version(), m.contentSha256(), m.source().sha256(), source, m.statistics().counts().read(),
+                m.statistics().counts().records(), m.statistics().counts().quarantined(),
+                m.statistics().counts().duplicates(), m.tokenizer().name(), m.createdAt(), m.jobInstanceId(),
+                m.jobExecutionId(), path, m.toJson().toString());
+    }
+
     public Long id() {
         return id;
     }
@@ -102,6 +111,11 @@ public class DatasetVersion {
 
     public int version() {
         return versionNumber;
+    }
+
+    /** {@code name vN}, as the ledger and the reports name a version. */
+    public String ref() {
+        return name + " v" + versionNumber;
     }
 
     public String contentSha256() {

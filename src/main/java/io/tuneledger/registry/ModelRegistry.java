@@ -1,14 +1,20 @@
 package io.tuneledger.registry;
 
+import io.tuneledger.audit.AuditAction;
 import io.tuneledger.audit.AuditLedger;
+import io.tuneledger.audit.SubjectType;
+import io.tuneledger.config.VersionRef;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.io.StringReader;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntFunction;
@@ -24,8 +30,9 @@ public class ModelRegistry {
     AuditLedger ledger;
 
     /**
-     * Registers the next version of a model. {@code create} receives the version number and returns the entity (it
-     * also moves the artifact into place); it runs inside the transaction, so the row exists only if it succeeded.
+     * Registers the next version of a model, with its {@code model.registered} (or {@code model.rejected}) ledger
+     * event. {@code create} receives the version number and returns the entity (it also moves the artifact into
+     * place); it runs inside the transaction, so the row and the event exist only if it succeeded.
      */
     @Transactional
     public ModelVersion register(String name, IntFunction<ModelVersion> create) {
@@ -34,6 +41,17 @@ public class ModelRegistry {
         ModelVersion v = create.apply(max == null ? 1 : max + 1);
         em.persist(v);
         em.flush();
+        JsonObject gate;
+        try (JsonReader r = Json.createReader(new StringReader(v.details()))) {
+            gate = r.readObject().getJsonObject("gate");
+        }
+        ledger.append(AuditLedger.SYSTEM, v.status() == ModelVersion.Status.REJECTED ? AuditAction.MODEL_REJECTED
+                : AuditAction.MODEL_REGISTERED, SubjectType.MODEL, v.ref(), Json.createObjectBuilder()
+                        .add("weightsSha256", v.weightsSha256()).add("baseModel", v.baseModel())
+                        .add("baseModelSha256", v.baseModelSha256())
+                        .add("dataset", SubjectType.version(v.datasetName(), v.datasetVersion()))
+                        .add("datasetSha256", v.datasetSha256()).add("testMacroF1", v.testMacroF1())
+                        .add("gate", gate).add("jobExecutionId", v.jobExecutionId()).build());
         return v;
     }
 
@@ -82,10 +100,15 @@ public class ModelRegistry {
         }
         v.moveTo(ModelVersion.Status.PROMOTED);
         em.flush();
-        ledger.append(actor, "model.promoted", "model", v.name() + " v" + v.version(), Json.createObjectBuilder()
+        ledger.append(actor, AuditAction.MODEL_PROMOTED, SubjectType.MODEL, v.ref(), Json.createObjectBuilder()
                 .add("weightsSha256", v.weightsSha256()).add("testMacroF1", v.testMacroF1())
                 .add("previouslyPromoted", demoted).build());
         return v;
+    }
+
+    /** The version a reference names: a number, or the newest that was not rejected. */
+    public Optional<ModelVersion> resolve(String name, VersionRef version) {
+        return version instanceof VersionRef.Number n ? find(name, n.value()) : latestUsable(name);
     }
 
     /** Every version, by name then version. */

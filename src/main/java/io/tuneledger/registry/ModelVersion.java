@@ -110,6 +110,11 @@ public class ModelVersion {
         return versionNumber;
     }
 
+    /** {@code name vN}, as the ledger and the reports name a version. */
+    public String ref() {
+        return name + " v" + versionNumber;
+    }
+
     public String baseModel() {
         return baseModel;
     }

@@ -84,7 +84,7 @@ public final class ModelCoreBench {
                 new FineTuner(config, List.of("a", "b"), dir).train(model, tokenizer, train, validation,
                         new FineTuner.Listener() {
                             @Override
-                            public void onStep(FineTuner.Progress p) {
+                            public void onStep(io.tuneledger.ml.StepOutcome p) {
                                 long now = System.nanoTime();
                                 stepNanos[p.step() - 1] = now - last[0];
                                 last[0] = now;

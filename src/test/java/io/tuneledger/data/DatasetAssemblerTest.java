@@ -70,13 +70,37 @@ class DatasetAssemblerTest {
     }
 
     @Test
+    void theManifestRecordsTheRunAndReadsBackAsWritten() throws Exception {
+        DatasetAssembler.Result r = DatasetAssembler.assemble(staging(43), dir.resolve("m"), null);
+        Path source = dir.resolve("mails.jsonl");
+        Files.writeString(source, "{}\n");
+        io.tuneledger.config.ParameterValues parameters = io.tuneledger.config.ParameterValues.of(Map.of(
+                "dataset.name", "mails", "input.path", source.toString(), "input.format", "jsonl", "dedupe", "exact",
+                "clean", "html,nfkc"));
+        DatasetManifest m = DatasetManifests.of("mails", 3, "classification", java.time.Instant.parse(
+                "2026-12-01T10:00:00Z"), 7, 9, DatasetManifests.file("jsonl", source, 3), parameters, r, null);
+        JsonObject json = m.toJson();
+        assertEquals(json, DatasetManifest.parse(json.toString()).toJson());
+        assertEquals("classification", json.getString("task"));
+        assertEquals("html,nfkc", json.getJsonObject("cleaning").getString("rules"));
+        assertEquals(true, json.getJsonObject("cleaning").getBoolean("redactPii"), "the default is recorded");
+        assertEquals(0.9, json.getJsonObject("dedupe").getJsonNumber("threshold").doubleValue());
+        assertEquals(36, json.getJsonObject("counts").getInt("records"));
+        assertEquals(r.contentSha256(), json.getString("contentSha256"));
+        assertEquals(7, json.getJsonObject("job").getInt("instanceId"));
+        java.io.IOException changed = assertThrows(java.io.IOException.class,
+                () -> DatasetManifests.file("jsonl", source, 2));
+        assertTrue(changed.getMessage().contains("changed during the job"), changed.getMessage());
+    }
+
+    @Test
     void everyRecordIsAccountedForAndTheContentHashIsReproducible() throws Exception {
         Path s = staging(43);
         DatasetAssembler.Result a = DatasetAssembler.assemble(s, dir.resolve("a"), null);
         assertEquals(36, a.records());
         assertEquals(5, a.quarantined());
         assertEquals(2, a.duplicates());
-        JsonObject stats = a.statistics();
+        JsonObject stats = a.statistics().toJson();
         assertEquals(1, stats.getJsonObject("quarantine").getInt("LABEL_CONFLICT") / 2);
         assertEquals(2, stats.getJsonObject("redactions").getInt("EMAIL"));
         assertEquals(36, stats.getJsonObject("tokens").getInt("count"));

@@ -3,6 +3,7 @@ package io.tuneledger.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tuneledger.ml.Split;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -79,17 +80,17 @@ class DeduplicationAndSplitTest {
             members.add(new StratifiedSplitter.Member(i + 1, "id" + i, i % 4 == 0 ? "spam" : "ham", i + 1));
         }
         StratifiedSplitter s = new StratifiedSplitter(new double[] {0.8, 0.1, 0.1}, 42);
-        Map<Long, StratifiedSplitter.Split> a = s.assign(members);
+        Map<Long, Split> a = s.assign(members);
         List<StratifiedSplitter.Member> shuffled = new ArrayList<>(members);
         Collections.shuffle(shuffled, new Random(9));
         assertEquals(a, s.assign(shuffled));
         long spamTrain = members.stream().filter(m -> m.label().equals("spam")
-                && a.get(m.line()) == StratifiedSplitter.Split.TRAIN).count();
+                && a.get(m.line()) == Split.TRAIN).count();
         long hamTest = members.stream().filter(m -> m.label().equals("ham")
-                && a.get(m.line()) == StratifiedSplitter.Split.TEST).count();
+                && a.get(m.line()) == Split.TEST).count();
         assertEquals(200, spamTrain);
         assertEquals(75, hamTest);
-        Map<Long, StratifiedSplitter.Split> other = new StratifiedSplitter(new double[] {0.8, 0.1, 0.1}, 7).assign(members);
+        Map<Long, Split> other = new StratifiedSplitter(new double[] {0.8, 0.1, 0.1}, 7).assign(members);
         assertTrue(!a.equals(other), "another seed gives another split");
     }
 
@@ -100,7 +101,7 @@ class DeduplicationAndSplitTest {
             long group = i < 100 ? (i / 5) * 5 + 1 : i + 1;
             members.add(new StratifiedSplitter.Member(i + 1, "id" + i, "x", group));
         }
-        Map<Long, StratifiedSplitter.Split> a = new StratifiedSplitter(new double[] {0.6, 0.2, 0.2}, 1).assign(members);
+        Map<Long, Split> a = new StratifiedSplitter(new double[] {0.6, 0.2, 0.2}, 1).assign(members);
         for (StratifiedSplitter.Member m : members) {
             assertEquals(a.get(m.group()), a.get(m.line()), "member " + m.line() + " of group " + m.group());
         }

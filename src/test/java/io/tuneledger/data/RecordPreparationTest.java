@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tuneledger.ml.TokenCounter;
 import io.tuneledger.ml.BaseModel;
 import io.tuneledger.ml.djl.TokenLengths;
 import java.io.InputStream;

@@ -38,12 +38,21 @@ final class ConsoleBrowser implements AutoCloseable {
         this.baseUrl = baseUrl;
     }
 
-    static ConsoleBrowser open(String baseUrl) {
+    /** Why the browser tests cannot run on this machine, or null when Chromium and its driver are there. */
+    static String missing() {
         for (Path binary : List.of(CHROMIUM, CHROMEDRIVER)) {
             if (!Files.isExecutable(binary)) {
-                throw new IllegalStateException(binary + " is missing: the browser tests need Debian's chromium and "
-                        + "chromium-driver (apt-get install chromium chromium-driver; .ci/run installs them)");
+                return binary + " is missing: the browser tests need Debian's chromium and chromium-driver"
+                        + " (apt-get install chromium chromium-driver; .ci/run installs them)";
             }
+        }
+        return null;
+    }
+
+    static ConsoleBrowser open(String baseUrl) {
+        String missing = missing();
+        if (missing != null) {
+            throw new IllegalStateException(missing);
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import jakarta.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,8 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
@@ -35,6 +38,24 @@ class ConsoleIT extends AbstractIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         return TestDeployments.application();
+    }
+
+    /**
+     * Without Chromium (a developer's machine) the browser tests are skipped, loudly, and the build goes on; with
+     * {@code -Dtuneledger.browser.required=true} (what {@code .ci/run} passes, after installing it) they fail instead.
+     */
+    @BeforeAll
+    static void aBrowserIsThere() {
+        String missing = ConsoleBrowser.missing();
+        if (missing == null) {
+            return;
+        }
+        if (Boolean.getBoolean("tuneledger.browser.required")) {
+            fail("The browser tests are required (-Dtuneledger.browser.required=true) but " + missing);
+        }
+        System.err.println("\n" + "*".repeat(100) + "\n* SKIPPED: the admin console's browser tests (ConsoleIT)."
+                + "\n* " + missing + "\n" + "*".repeat(100) + "\n");
+        Assumptions.abort("browser tests skipped: " + missing);
     }
 
     @Test
@@ -145,6 +166,17 @@ class ConsoleIT extends AbstractIT {
                         browser.all(By.cssSelector("#metrics tbody tr td:first-child")).stream()
                                 .map(WebElement::getText).toList());
                 assertEquals(1, browser.all(By.cssSelector("#chart-loss canvas")).size(), "the model's loss curve");
+                // The card as a person reads it: tables and links, not JSON.
+                assertEquals(List.of("ham", "spam"), browser.all(By.cssSelector("#per-label tbody tr td:first-child"))
+                        .stream().map(WebElement::getText).toList());
+                long confusionTotal = browser.all(By.cssSelector("#confusion tbody tr td:not(:first-child)")).stream()
+                        .mapToLong(td -> Long.parseLong(td.getText())).sum();
+                assertEquals(manifest(name, "1").getJsonObject("splits").getJsonObject("test").getInt("records"),
+                        confusionTotal, "the confusion matrix counts every test record");
+                assertEquals("#/datasets/" + name + "/1", browser.find(By.cssSelector("#lineage a[href^='#/datasets']"))
+                        .getAttribute("href").replaceFirst("^.*?#", "#"));
+                assertTrue(browser.all(By.cssSelector("#limitations li")).size() >= 3, "limitations as a list");
+                assertTrue(browser.all(By.cssSelector("#model-card pre")).isEmpty(), "no raw JSON in the card");
                 browser.screenshot("06-model");
 
                 // An admin promotes the candidate from the same page.

@@ -21,8 +21,8 @@ public class FaultInjectingWriter extends StagingRecordWriter {
     String failAtItem;
 
     @Override
-    public void writeItems(List<Object> items) throws Exception {
-        super.writeItems(items);
+    protected void write(List<Object> items) throws Exception {
+        super.write(items);
         long failAt = failAtItem == null || failAtItem.isBlank() ? 0 : Long.parseLong(failAtItem);
         for (Object item : items) {
             if (((IngestOutcome) item).lineNumber() == failAt) {

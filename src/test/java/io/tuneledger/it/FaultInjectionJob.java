@@ -2,9 +2,8 @@ package io.tuneledger.it;
 
 import io.tuneledger.launch.JobDefinition;
 import io.tuneledger.launch.ParameterError;
-import io.tuneledger.launch.ParameterSpec;
+import io.tuneledger.config.Parameter;
 import io.tuneledger.launch.PrepareDatasetJob;
-import io.tuneledger.launch.ValueRule;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -30,11 +29,14 @@ public class FaultInjectionJob implements JobDefinition {
         return "Test only: ingest that fails after writing the chunk holding line fail.at.item";
     }
 
+    /** Restartable: a restart with 0 lets the ingest finish (the failure is the test's, not the data's). */
+    static final Parameter<Long> FAIL_AT_ITEM = Parameter.longInteger("fail.at.item", 0, 0, Long.MAX_VALUE,
+            "Input line to fail at (0: never)").restartable();
+
     @Override
-    public List<ParameterSpec> parameters() {
-        List<ParameterSpec> all = new ArrayList<>(prepareDataset.parameters());
-        all.add(ParameterSpec.optional("fail.at.item", "0", "Input line to fail at (0: never)",
-                ValueRule.integer(0, Long.MAX_VALUE)));
+    public List<Parameter<?>> parameters() {
+        List<Parameter<?>> all = new ArrayList<>(prepareDataset.parameters());
+        all.add(FAIL_AT_ITEM);
         return all;
     }
 

@@ -3,6 +3,8 @@ package io.tuneledger.launch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tuneledger.config.Parameter;
+import io.tuneledger.ml.TrainingParameters;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,10 +23,11 @@ class ParameterValidatorTest {
         }
 
         @Override
-        public List<ParameterSpec> parameters() {
-            return List.of(ParameterSpec.required("name", "a name", ValueRule.name()),
-                    ParameterSpec.optional("epochs", "3", "epochs", ValueRule.integer(1, 100)),
-                    ParameterSpec.optional("mode", "full", "mode", ValueRule.oneOf("full", "head")));
+        public List<Parameter<?>> parameters() {
+            return List.of(Parameter.name("name", "a name").required(),
+                    Parameter.integer("epochs", 3, 1, 100, "epochs"),
+                    Parameter.choice("mode", "mode", "full", "head"),
+                    Parameter.integer("checkpoint.every", 20, 1, 1000, "interval").restartable());
         }
     };
 
@@ -32,7 +35,8 @@ class ParameterValidatorTest {
     void defaultsCompleteTheParameters() {
         ParameterValidator.Result result = ParameterValidator.validate(job, Map.of("name", "x"));
         assertTrue(result.ok());
-        assertEquals(Map.of("name", "x", "epochs", "3", "mode", "full"), result.parameters());
+        assertEquals(Map.of("name", "x", "epochs", "3", "mode", "full", "checkpoint.every", "20"),
+                result.parameters());
     }
 
     @Test
@@ -44,5 +48,45 @@ class ParameterValidatorTest {
         assertEquals("must be a whole number, got 'zero'", result.errors().get(2).message());
         assertEquals("must be between 1 and 100, got 0",
                 ParameterValidator.validate(job, Map.of("name", "x", "epochs", "0")).errors().get(0).message());
+    }
+
+    @Test
+    void aRestartMayChangeOnlyRestartableParametersAndNamesEachOtherOne() {
+        Map<String, String> original = Map.of("name", "x", "epochs", "3", "mode", "full", "checkpoint.every", "20");
+        assertEquals(List.of(), ParameterValidator.checkRestart(job, original, Map.of("checkpoint.every", "5")));
+        assertEquals(List.of(), ParameterValidator.checkRestart(job, original, Map.of("epochs", "3")),
+                "giving the value the execution ran with is no change");
+        List<ParameterError> refused = ParameterValidator.checkRestart(job, original,
+                Map.of("epochs", "4", "checkpoint.every", "5", "nmae", "y"));
+        assertEquals(List.of("nmae", "epochs"), refused.stream().map(ParameterError::parameter).toList());
+        assertTrue(refused.get(1).message().contains("ran with '3'")
+                && refused.get(1).message().contains("may change only checkpoint.every"), refused.get(1).message());
+    }
+
+    @Test
+    void aFineTuneRestartRefusesATrainingSettingAndAllowsTheCheckpointInterval() {
+        FineTuneJob fineTune = new FineTuneJob();
+        Map<String, String> original = ParameterValidator.validate(new JobDefinition() {
+            @Override
+            public String jobName() {
+                return fineTune.jobName();
+            }
+
+            @Override
+            public String description() {
+                return "";
+            }
+
+            @Override
+            public List<Parameter<?>> parameters() {
+                return fineTune.parameters();
+            }
+        }, Map.of("dataset.name", "mails", "model.name", "spam")).parameters();
+        String rate = TrainingParameters.LEARNING_RATE.name();
+        List<ParameterError> refused = ParameterValidator.checkRestart(fineTune, original, Map.of(rate, "1e-4"));
+        assertEquals(1, refused.size());
+        assertEquals(rate, refused.get(0).parameter());
+        assertEquals(List.of(), ParameterValidator.checkRestart(fineTune, original,
+                Map.of(TrainingParameters.CHECKPOINT_EVERY_STEPS.name(), "3")));
     }
 }

@@ -1,12 +1,21 @@
 package io.tuneledger.audit.report;
 
+import io.tuneledger.audit.AuditAction;
 import io.tuneledger.audit.AuditEvent;
 import io.tuneledger.audit.AuditLedger;
 import io.tuneledger.audit.AuditVerifier;
-import io.tuneledger.launch.ExecutionInfo;
-import io.tuneledger.launch.JobLauncher;
-import io.tuneledger.launch.LaunchException;
-import io.tuneledger.launch.StepInfo;
+import io.tuneledger.audit.SubjectType;
+import io.tuneledger.data.DatasetManifest;
+import io.tuneledger.data.DatasetStatistics;
+import io.tuneledger.job.ExecutionHistory;
+import io.tuneledger.job.ExecutionInfo;
+import io.tuneledger.job.StepInfo;
+import io.tuneledger.ml.ClassificationMetrics;
+import io.tuneledger.ml.Evaluation;
+import io.tuneledger.ml.GateDecision;
+import io.tuneledger.ml.TrainingParameters;
+import io.tuneledger.ml.TrainingRecord;
+import io.tuneledger.registry.ModelDetails;
 import io.tuneledger.registry.DatasetRegistry;
 import io.tuneledger.registry.DatasetVersion;
 import io.tuneledger.registry.ModelRegistry;
@@ -45,7 +54,7 @@ public class ComplianceReports {
     private static final int EVENTS_PER_EXECUTION = 10_000;
 
     @Inject
-    JobLauncher launcher;
+    ExecutionHistory history;
 
     @Inject
     AuditLedger ledger;
@@ -60,9 +69,13 @@ public class ComplianceReports {
     ModelRegistry models;
 
     /** The report of one job execution, and of the other executions (restarts) of its job instance. */
-    public Report forExecution(long executionId, String requestedBy) {
-        ExecutionInfo execution = launcher.execution(executionId);
-        List<ExecutionInfo> attempts = launcher.executionsOfInstance(executionId);
+    public Optional<Report> forExecution(long executionId, String requestedBy) {
+        Optional<ExecutionInfo> found = history.find(executionId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        ExecutionInfo execution = found.get();
+        List<ExecutionInfo> attempts = history.ofInstance(executionId);
         Optional<ModelVersion> model = models.byJobInstance(execution.instanceId());
         Optional<DatasetVersion> dataset = datasets.byJobInstance(execution.instanceId())
                 .or(() -> model.flatMap(m -> datasets.find(m.datasetName(), m.datasetVersion())));
@@ -73,17 +86,18 @@ public class ComplianceReports {
         model.ifPresent(m -> sections.addAll(training(m)));
         sections.add(interruptions(attempts));
         sections.add(verification());
-        return new Report("Compliance report: job execution " + executionId + " (" + execution.jobName() + ")",
-                subtitle(requestedBy), sections);
+        return Optional.of(new Report("Compliance report: job execution " + executionId + " (" + execution.jobName()
+                + ")", subtitle(requestedBy), sections));
     }
 
     /** The report of a model version: its model card first, then the report of the job that trained it. */
     public Report forModel(ModelVersion model, String requestedBy) {
         List<Report.Section> sections = new ArrayList<>();
         sections.add(cardSection(card(model)));
-        try {
-            sections.addAll(forExecution(model.jobExecutionId(), requestedBy).sections());
-        } catch (LaunchException.NoSuchExecution e) {
+        Optional<Report> job = forExecution(model.jobExecutionId(), requestedBy);
+        if (job.isPresent()) {
+            sections.addAll(job.get().sections());
+        } else {
             // The retention job removed the job's records; the ledger and the registries still tell the story.
             Report.SectionBuilder gone = new Report.SectionBuilder("Job records");
             gone.text("The job-repository records of execution " + model.jobExecutionId() + " were removed by the "
@@ -109,7 +123,8 @@ public class ComplianceReports {
     /** The model card of a version as JSON (also the first section of its report). */
     public JsonObject card(ModelVersion model) {
         Optional<DatasetVersion> dataset = datasets.find(model.datasetName(), model.datasetVersion());
-        return ModelCard.of(model, parse(model.details()), dataset.map(d -> parse(d.manifest())).orElse(null));
+        return ModelCard.of(model, ModelDetails.of(model), dataset.map(d -> DatasetManifest.parse(d.manifest()))
+                .orElse(null));
     }
 
     private static String subtitle(String requestedBy) {
@@ -135,8 +150,8 @@ public class ComplianceReports {
         JsonObject evaluation = card.getJsonObject("evaluation");
         s.text(String.format(Locale.ROOT, "Evaluation. On the %s split: macro-F1 %.3f, accuracy %.3f; %s: "
                 + "macro-F1 %.3f. Quality gate: %s.", evaluation.getString("split"),
-                number(evaluation, "macroF1"), number(evaluation, "accuracy"), evaluation.getString("baseline"),
-                number(evaluation, "baselineMacroF1"),
+                evaluation.getJsonNumber("macroF1").doubleValue(), evaluation.getJsonNumber("accuracy").doubleValue(),
+                evaluation.getString("baseline"), evaluation.getJsonNumber("baselineMacroF1").doubleValue(),
                 evaluation.getJsonObject("gate").getString("decision", "-")));
         StringBuilder limitations = new StringBuilder("Limitations.");
         card.getJsonArray("limitations").forEach(l -> limitations.append(' ').append(((JsonString) l).getString()));
@@ -149,7 +164,7 @@ public class ComplianceReports {
         Report.SectionBuilder s = new Report.SectionBuilder("Who, when, what");
         ExecutionInfo first = attempts.get(0);
         Optional<AuditEvent> launch = events(first.executionId()).stream()
-                .filter(e -> e.action().equals("job.launched")).findFirst();
+                .filter(e -> e.action().equals(AuditAction.JOB_LAUNCHED.id())).findFirst();
         s.fact("Job", execution.jobName())
                 .fact("Job instance", execution.instanceId())
                 .fact("Execution", execution.executionId() + " (" + attempts.size() + " execution"
@@ -181,12 +196,10 @@ public class ComplianceReports {
         Report.SectionBuilder s = new Report.SectionBuilder("Data lineage");
         List<List<String>> rows = new ArrayList<>();
         dataset.ifPresent(d -> {
-            JsonObject manifest = parse(d.manifest());
-            JsonObject source = manifest.getJsonObject("source");
-            if (source != null) {
-                rows.add(List.of("source file", source.getString("path", "-"), source.getString("sha256", "-")));
-            }
-            rows.add(List.of("dataset version", d.name() + " v" + d.version(), manifest.getString("contentSha256")));
+            DatasetManifest.Source source = DatasetManifest.parse(d.manifest()).source();
+            rows.add(List.of(source.path() != null ? "source file" : "source table", source.path() != null
+                    ? source.path() : source.datasource() + " " + source.table(), source.sha256()));
+            rows.add(List.of("dataset version", d.ref(), d.contentSha256()));
         });
         model.ifPresent(m -> {
             rows.add(List.of("base model", m.baseModel(), m.baseModelSha256()));
@@ -203,113 +216,112 @@ public class ComplianceReports {
     }
 
     private Report.Section datasheet(DatasetVersion d) {
-        JsonObject m = parse(d.manifest());
-        Report.SectionBuilder s = new Report.SectionBuilder("Datasheet: " + d.name() + " v" + d.version());
-        JsonObject counts = m.getJsonObject("counts");
-        s.fact("Created", m.getString("createdAt", "-"))
-                .fact("Source format", m.getJsonObject("source") == null ? "-"
-                        : m.getJsonObject("source").getString("format", "-"))
-                .fact("Cleaning rules", m.getJsonObject("cleaning").getString("rules", "-"))
-                .fact("PII redaction", m.getJsonObject("cleaning").getBoolean("redactPii", false) ? "on" : "off")
-                .fact("Redactions", compact(m.get("redactions")))
-                .fact("Deduplication", compact(m.get("dedupe")))
-                .fact("Split", compact(m.get("split")))
-                .fact("Tokenizer", compact(m.get("tokenizer")))
-                .fact("Token counts", compact(m.get("tokens")));
+        DatasetManifest m = DatasetManifest.parse(d.manifest());
+        JsonObject statistics = m.statistics().toJson();
+        Report.SectionBuilder s = new Report.SectionBuilder("Datasheet: " + d.ref());
+        DatasetStatistics.Counts counts = m.statistics().counts();
+        s.fact("Created", m.createdAt())
+                .fact("Task", m.task())
+                .fact("Source format", m.source().format())
+                .fact("Cleaning rules", m.cleaning().rules())
+                .fact("PII redaction", m.cleaning().redactPii() ? "on" : "off")
+                .fact("Redactions", compact(statistics.get("redactions")))
+                .fact("Deduplication", compact(m.dedupe().toJson()))
+                .fact("Split", compact(m.split().toJson()))
+                .fact("Tokenizer", compact(m.tokenizer().toJson()))
+                .fact("Token counts", compact(m.statistics().tokens().toJson()));
         s.table("Counts", List.of("read", "kept", "quarantined", "duplicates", "augmented"), List.of(List.of(
-                str(counts, "read"), str(counts, "records"), str(counts, "quarantined"), str(counts, "duplicates"),
-                str(counts, "augmented"))));
+                Long.toString(counts.read()), Long.toString(counts.records()), Long.toString(counts.quarantined()),
+                Long.toString(counts.duplicates()), Long.toString(counts.augmented()))));
         List<List<String>> quarantine = new ArrayList<>();
-        m.getJsonObject("quarantine").forEach((reason, n) -> quarantine.add(List.of(reason, n.toString())));
+        m.statistics().quarantine().forEach((reason, n) -> quarantine.add(List.of(reason, n.toString())));
         if (quarantine.isEmpty()) {
             quarantine.add(List.of("(none)", "0"));
         }
         s.table("Quarantined records by reason", List.of("reason", "records"), quarantine);
         List<List<String>> splits = new ArrayList<>();
-        m.getJsonObject("splits").forEach((split, v) -> splits.add(List.of(split,
-                str(v.asJsonObject(), "records"), compact(v.asJsonObject().get("labels")))));
+        m.statistics().splits().forEach((split, c) -> splits.add(List.of(split, Long.toString(c.records()),
+                compact(statistics.getJsonObject("splits").getJsonObject(split).get("labels")))));
         s.table("Splits", List.of("split", "records", "labels"), splits);
         return s.build();
     }
 
     private List<Report.Section> training(ModelVersion model) {
-        JsonObject details = parse(model.details());
-        JsonObject evaluation = details.getJsonObject("evaluation");
+        ModelDetails details = ModelDetails.of(model);
+        Evaluation evaluation = details.evaluation();
         List<Report.Section> sections = new ArrayList<>();
 
         Report.SectionBuilder config = new Report.SectionBuilder("Training configuration and software");
-        JsonObject parameters = details.getJsonObject("parameters");
-        config.fact("Base model", model.baseModel() + " (SHA-256 " + model.baseModelSha256() + ")")
-                .fact("Seed", parameters.getString("train.seed", "-"))
-                .fact("Mode", parameters.getString("train.mode", "-"));
+        Map<String, String> parameters = details.parameters();
+        config.fact("Task", details.task().id())
+                .fact("Base model", model.baseModel() + " (SHA-256 " + model.baseModelSha256() + ")")
+                .fact("Seed", parameters.getOrDefault(TrainingParameters.SEED.name(), "-"))
+                .fact("Mode", parameters.getOrDefault(TrainingParameters.MODE.name(), "-"));
         List<List<String>> rows = new ArrayList<>();
-        new java.util.TreeMap<>(parameters).forEach((k, v) -> {
-            if (k.startsWith("train.") || k.startsWith("early.") || k.startsWith("checkpoint.")
-                    || k.startsWith("gate.")) {
-                rows.add(List.of(k, ((JsonString) v).getString()));
+        for (var p : TrainingParameters.ALL) {
+            if (parameters.containsKey(p.name()) && p != TrainingParameters.BASE_MODEL
+                    && p != TrainingParameters.MODEL_NAME) {
+                rows.add(List.of(p.name(), parameters.get(p.name())));
             }
-        });
+        }
         config.table("Training parameters", List.of("parameter", "value"), rows);
         JsonObject provenance = provenance(model);
         if (provenance != null && provenance.get("software") instanceof JsonObject software) {
             software.forEach((k, v) -> config.fact("Software: " + k, v instanceof JsonString js ? js.getString()
                     : v.toString()));
         }
-        List<AuditEvent> boot = ledger.find("system", "tuneledger", null, null, 1);
+        List<AuditEvent> boot = ledger.find(SubjectType.SYSTEM, "tuneledger", 1);
         if (!boot.isEmpty() && parse(boot.get(0).details()).get("versions") instanceof JsonObject versions) {
             config.fact("Server (at the last boot)", compact(versions));
         }
         sections.add(config.build());
 
         Report.SectionBuilder metrics = new Report.SectionBuilder("Evaluation");
-        JsonObject test = evaluation.getJsonObject("test");
-        JsonObject baseline = evaluation.getJsonObject("baseline").getJsonObject("test");
+        ClassificationMetrics test = (ClassificationMetrics) evaluation.test();
+        ClassificationMetrics baseline = (ClassificationMetrics) evaluation.baseline().test();
         metrics.table("Test split: fine-tuned model against the frozen-encoder baseline",
                 List.of("model", "accuracy", "macro-F1"), List.of(
-                        List.of(model.name() + " v" + model.version(), fmt(number(test, "accuracy")),
-                                fmt(number(test, "macroF1"))),
-                        List.of("baseline (frozen encoder)", fmt(number(baseline, "accuracy")),
-                                fmt(number(baseline, "macroF1")))));
+                        List.of(model.ref(), fmt(test.accuracy()), fmt(test.macroF1())),
+                        List.of("baseline (frozen encoder)", fmt(baseline.accuracy()), fmt(baseline.macroF1()))));
         List<List<String>> perClass = new ArrayList<>();
-        for (JsonValue c : test.getJsonArray("perClass")) {
-            JsonObject o = c.asJsonObject();
-            perClass.add(List.of(o.getString("label"), fmt(number(o, "precision")), fmt(number(o, "recall")),
-                    fmt(number(o, "f1")), str(o, "support")));
+        for (ClassificationMetrics.PerClass c : test.perClass()) {
+            perClass.add(List.of(c.label(), fmt(c.precision()), fmt(c.recall()), fmt(c.f1()),
+                    Long.toString(c.support())));
         }
         metrics.table("Per label (test split)", List.of("label", "precision", "recall", "F1", "support"), perClass);
-        List<String> labels = test.getJsonArray("labels").getValuesAs(v -> ((JsonString) v).getString());
         List<String> header = new ArrayList<>();
         header.add("true \\ predicted");
-        header.addAll(labels);
+        header.addAll(test.labels());
         List<List<String>> confusion = new ArrayList<>();
-        JsonArray matrix = test.getJsonArray("confusion");
-        for (int i = 0; i < labels.size(); i++) {
+        for (int i = 0; i < test.labels().size(); i++) {
             List<String> row = new ArrayList<>();
-            row.add(labels.get(i));
-            matrix.getJsonArray(i).forEach(v -> row.add(v.toString()));
+            row.add(test.labels().get(i));
+            for (long v : test.confusion()[i]) {
+                row.add(Long.toString(v));
+            }
             confusion.add(row);
         }
         metrics.table("Confusion matrix (test split)", header, confusion);
-        JsonObject gate = details.getJsonObject("gate");
-        metrics.fact("Quality gate", gate.getString("decision", "-"))
-                .fact("Gate rule", gate.get("threshold") instanceof JsonNumber min
-                        ? gate.getString("metric", "-") + " >= " + fmt(min.doubleValue())
-                        : "none set (gate.min.macro.f1=none): the version is registered as a candidate")
-                .fact("Measured", fmt(number(gate, "value")));
+        GateDecision gate = details.gate();
+        metrics.fact("Quality gate", gate.decision().name())
+                .fact("Gate rule", gate.threshold() != null ? gate.metric() + " >= " + fmt(gate.threshold())
+                        : "none set (" + TrainingParameters.GATE_MIN_MACRO_F1.name() + "=none): the version is"
+                                + " registered as a candidate")
+                .fact("Measured", fmt(gate.value()));
         sections.add(metrics.build());
 
         Report.SectionBuilder curves = new Report.SectionBuilder("Training curves");
-        JsonObject training = evaluation.getJsonObject("training");
-        double[] losses = doubles(training.getJsonArray("losses"));
+        TrainingRecord training = evaluation.training();
+        double[] losses = training.curves().loss().stream().mapToDouble(Float::doubleValue).toArray();
         double[] steps = new double[losses.length];
         for (int i = 0; i < losses.length; i++) {
             steps[i] = i + 1;
         }
         List<Report.Series> series = new ArrayList<>();
         series.add(new Report.Series("training loss (per step)", steps, losses));
-        JsonArray validationLoss = training.getJsonArray("validationLoss");
-        if (validationLoss != null && !validationLoss.isEmpty()) {
-            double[] v = doubles(validationLoss);
+        List<Double> validationLoss = training.curves().validationLoss();
+        if (!validationLoss.isEmpty()) {
+            double[] v = validationLoss.stream().mapToDouble(Double::doubleValue).toArray();
             double[] at = new double[v.length];
             for (int e = 0; e < v.length; e++) {
                 at[e] = Math.round((e + 1) * (double) losses.length / v.length);
@@ -318,10 +330,11 @@ public class ComplianceReports {
         }
         curves.chart(new Report.Chart("Cross-entropy loss during training", "optimisation step", "loss",
                 series));
-        curves.fact("Steps", training.getJsonNumber("steps"))
-                .fact("Best epoch (kept weights)", training.getJsonNumber("bestEpoch").intValue() + 1)
-                .fact("Stopped early", training.getBoolean("stoppedEarly", false) ? "yes" : "no")
-                .fact("Validation macro-F1 per epoch", compact(training.get("validationMacroF1")));
+        curves.fact("Steps", training.steps())
+                .fact("Best epoch (kept weights)", training.bestEpoch() + 1)
+                .fact("Stopped early", training.stoppedEarly() ? "yes" : "no")
+                .fact("Validation macro-F1 per epoch", "[" + String.join(", ", training.curves().validationMetric()
+                        .stream().map(ComplianceReports::fmt).toList()) + "]");
         sections.add(curves.build());
         return sections;
     }
@@ -335,7 +348,7 @@ public class ComplianceReports {
             runs.add(List.of(Long.toString(a.executionId()), a.batchStatus(), String.valueOf(a.exitStatus()),
                     String.valueOf(a.startTime()), String.valueOf(a.endTime())));
             for (AuditEvent e : eventsOldestFirst(a.executionId())) {
-                if (e.action().equals("training.checkpoint")) {
+                if (e.action().equals(AuditAction.TRAINING_CHECKPOINT.id())) {
                     checkpoints++;
                 } else if (e.action().startsWith("job.")) {
                     events.add(List.of(Long.toString(e.seq()), e.time(), e.actor(), e.action(),
@@ -380,12 +393,12 @@ public class ComplianceReports {
         if (subject == null) {
             return List.of();
         }
-        List<AuditEvent> found = model.isPresent() ? ledger.find("model", subject, null, null, 1000)
-                : ledger.find("model", null, null, null, EVENTS_PER_EXECUTION).stream()
+        List<AuditEvent> found = model.isPresent() ? ledger.find(SubjectType.MODEL, subject, 1000)
+                : ledger.find(SubjectType.MODEL, null, EVENTS_PER_EXECUTION).stream()
                         .filter(e -> e.subjectId().startsWith(subject + " v")).toList();
         List<JsonObject> out = new ArrayList<>();
         for (AuditEvent e : found) {
-            if (e.action().equals("predictions.written")) {
+            if (e.action().equals(AuditAction.PREDICTIONS_WRITTEN.id())) {
                 JsonObject d = parse(e.details());
                 if (model.isPresent() || ids.contains(d.getJsonNumber("jobExecutionId").longValue())) {
                     out.add(d);
@@ -396,7 +409,7 @@ public class ComplianceReports {
     }
 
     private List<AuditEvent> events(long executionId) {
-        return ledger.find("job-execution", Long.toString(executionId), null, null, EVENTS_PER_EXECUTION);
+        return ledger.find(SubjectType.JOB_EXECUTION, Long.toString(executionId), EVENTS_PER_EXECUTION);
     }
 
     private List<AuditEvent> eventsOldestFirst(long executionId) {
@@ -406,7 +419,7 @@ public class ComplianceReports {
     }
 
     private static JsonObject provenance(ModelVersion model) {
-        Path file = Path.of(model.path()).resolve("provenance.json");
+        Path file = Path.of(model.path()).resolve(io.tuneledger.ml.Provenance.FILE);
         if (!Files.isRegularFile(file)) {
             return null;
         }
@@ -450,19 +463,8 @@ public class ComplianceReports {
         return value.toString();
     }
 
-    private static String str(JsonObject o, String key) {
-        return o.containsKey(key) ? o.get(key).toString() : "-";
-    }
-
-    private static double number(JsonObject o, String key) {
-        return o.getJsonNumber(key).doubleValue();
-    }
-
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.3f", v);
     }
 
-    private static double[] doubles(JsonArray array) {
-        return array.stream().mapToDouble(v -> ((JsonNumber) v).doubleValue()).toArray();
-    }
 }

@@ -1,5 +1,11 @@
 package io.tuneledger.audit.report;
 
+import io.tuneledger.data.DatasetManifest;
+import io.tuneledger.data.DatasetParameters;
+import io.tuneledger.data.DatasetStatistics;
+import io.tuneledger.ml.ClassificationMetrics;
+import io.tuneledger.ml.TrainingParameters;
+import io.tuneledger.registry.ModelDetails;
 import io.tuneledger.registry.ModelVersion;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -20,70 +26,61 @@ public final class ModelCard {
 
     /**
      * The card of {@code model}, whose registry details are {@code details}; {@code manifest} is its training
-     * dataset's manifest (null when that dataset is no longer registered).
+     * dataset's manifest (null when that dataset is no longer registered). Includes the test split's confusion matrix
+     * and labels, so that the console can show the card as a person reads it.
      */
-    public static JsonObject of(ModelVersion model, JsonObject details, JsonObject manifest) {
-        List<String> labels = details.getJsonArray("labels").getValuesAs(v -> ((jakarta.json.JsonString) v)
-                .getString());
-        JsonObject parameters = details.getJsonObject("parameters");
-        JsonObject evaluation = details.getJsonObject("evaluation");
-        JsonObject test = evaluation.getJsonObject("test");
-        double baselineF1 = evaluation.getJsonObject("baseline").getJsonObject("test").getJsonNumber("macroF1")
-                .doubleValue();
-        String textField = parameters.getString("text.field", "text");
+    public static JsonObject of(ModelVersion model, ModelDetails details, DatasetManifest manifest) {
+        List<String> labels = details.labels();
+        ClassificationMetrics test = (ClassificationMetrics) details.evaluation().test();
+        double baselineF1 = details.evaluation().baseline().test().primary();
+        String textField = details.parameters().getOrDefault(DatasetParameters.TEXT_FIELD.name(),
+                DatasetParameters.TEXT_FIELD.defaultValue());
 
         String intendedUse = "Classifies the '" + textField + "' text of a record into one of " + labels.size()
                 + " labels (" + String.join(", ", labels) + "). Fine-tuned from " + model.baseModel() + " on "
                 + model.datasetName() + " v" + model.datasetVersion() + "; meant for text like that dataset's, "
                 + "as a decision aid whose output is reviewed, not as the only basis of a decision about a person.";
 
+        JsonObject statistics = manifest == null ? null : manifest.statistics().toJson();
         JsonObject trainingData = Json.createObjectBuilder()
                 .add("dataset", model.datasetName() + " v" + model.datasetVersion())
                 .add("contentSha256", model.datasetSha256())
-                .add("source", manifest == null ? JsonValue.NULL : manifest.getJsonObject("source"))
-                .add("counts", manifest == null ? JsonValue.NULL : manifest.getJsonObject("counts"))
-                .add("labels", manifest == null ? JsonValue.NULL : manifest.getJsonObject("labels"))
-                .add("splits", manifest == null ? JsonValue.NULL : manifest.getJsonObject("splits"))
-                .add("cleaning", manifest == null ? JsonValue.NULL : manifest.getJsonObject("cleaning"))
+                .add("source", manifest == null ? JsonValue.NULL : manifest.source().toJson())
+                .add("counts", manifest == null ? JsonValue.NULL : statistics.getJsonObject("counts"))
+                .add("labels", manifest == null ? JsonValue.NULL : statistics.getJsonObject("labels"))
+                .add("splits", manifest == null ? JsonValue.NULL : statistics.getJsonObject("splits"))
+                .add("cleaning", manifest == null ? JsonValue.NULL : manifest.cleaning().toJson())
                 .build();
 
+        JsonObject testJson = test.toJson();
         JsonObject evaluationSummary = Json.createObjectBuilder()
                 .add("split", "test")
-                .add("macroF1", test.getJsonNumber("macroF1").doubleValue())
-                .add("accuracy", test.getJsonNumber("accuracy").doubleValue())
+                .add("macroF1", test.macroF1())
+                .add("accuracy", test.accuracy())
                 .add("baselineMacroF1", baselineF1)
+                .add("baselineAccuracy", ((ClassificationMetrics) details.evaluation().baseline().test()).accuracy())
                 .add("baseline", "the same base model with its encoder frozen, trained on the same data and budget")
-                .add("perClass", test.getJsonArray("perClass"))
-                .add("gate", details.getJsonObject("gate"))
+                .add("perClass", testJson.getJsonArray("perClass"))
+                .add("confusion", testJson.getJsonArray("confusion"))
+                .add("labels", testJson.getJsonArray("labels"))
+                .add("gate", details.gate().toJson())
                 .build();
 
         List<String> limitations = new ArrayList<>();
-        long testSize = test.getJsonArray("perClass").stream()
-                .mapToLong(c -> c.asJsonObject().getJsonNumber("support").longValue()).sum();
+        long testSize = test.perClass().stream().mapToLong(ClassificationMetrics.PerClass::support).sum();
         limitations.add("Evaluated on " + testSize + " held-out records of the same source; accuracy on other "
                 + "sources, periods or languages is unknown.");
-        String weakest = null;
-        double weakestF1 = 2;
-        for (JsonValue c : test.getJsonArray("perClass")) {
-            double f1 = c.asJsonObject().getJsonNumber("f1").doubleValue();
-            if (f1 < weakestF1) {
-                weakestF1 = f1;
-                weakest = c.asJsonObject().getString("label");
-            }
+        test.perClass().stream().min(java.util.Comparator.comparingDouble(ClassificationMetrics.PerClass::f1))
+                .ifPresent(weakest -> limitations.add(String.format(Locale.ROOT,
+                        "Weakest label on the test split: '%s' (F1 %.3f).", weakest.label(), weakest.f1())));
+        limitations.add("Inputs longer than " + details.parameters().getOrDefault(
+                TrainingParameters.MAX_LENGTH.name(), "?") + " tokens are truncated: only their beginning is read.");
+        if (manifest != null) {
+            DatasetStatistics.TokenStats tokens = manifest.statistics().tokens();
+            limitations.add("Of the training dataset's " + tokens.count() + " records, " + tokens.truncated()
+                    + " exceeded the dataset's token limit.");
         }
-        if (weakest != null) {
-            limitations.add(String.format(Locale.ROOT, "Weakest label on the test split: '%s' (F1 %.3f).", weakest,
-                    weakestF1));
-        }
-        limitations.add("Inputs longer than " + parameters.getString("train.max.length", "?") + " tokens are "
-                + "truncated: only their beginning is read.");
-        if (manifest != null && manifest.containsKey("tokens")) {
-            long truncated = manifest.getJsonObject("tokens").getJsonNumber("truncated").longValue();
-            long count = manifest.getJsonObject("tokens").getJsonNumber("count").longValue();
-            limitations.add("Of the training dataset's " + count + " records, " + truncated + " exceeded the "
-                    + "dataset's token limit.");
-        }
-        if (manifest != null && manifest.getJsonObject("cleaning").getBoolean("redactPii", false)) {
+        if (manifest != null && manifest.cleaning().redactPii()) {
             limitations.add("Personal data (e-mail addresses, phone and card numbers, IP addresses) was replaced "
                     + "by placeholders before training; the model has not seen such values.");
         }

@@ -161,17 +161,26 @@ public final class BertClassifierModel implements AutoCloseable {
 
     /** Class scores before softmax, [batch, numLabels]. */
     public NDArray logits(NDManager scope, TokenBatch batch, boolean training, float dropout) {
-        NDArray hidden = encode(scope, batch, training, dropout);
-        NDArray pooled;
+        return head(pool(scope, batch, encode(scope, batch, training, dropout)), training, dropout);
+    }
+
+    /** The text vectors the head reads, [batch, hidden]: the encoder without dropout, pooled. */
+    public NDArray pooled(NDManager scope, TokenBatch batch) {
+        return pool(scope, batch, encode(scope, batch, false, 0f));
+    }
+
+    /** Class scores of pooled text vectors, [batch, numLabels], with dropout on the vectors while training. */
+    public NDArray head(NDArray pooled, boolean training, float dropout) {
+        return Linear.linear(dropout(pooled, dropout, training), p(BertWeights.CLASSIFIER_WEIGHT),
+                p(BertWeights.CLASSIFIER_BIAS)).singletonOrThrow();
+    }
+
+    private NDArray pool(NDManager scope, TokenBatch batch, NDArray hidden) {
         if (config.pooling() == Pooling.CLS) {
-            pooled = hidden.get(":, 0, :");
-        } else {
-            NDArray m = scope.create(batch.attentionMask()).toType(DataType.FLOAT32, false).expandDims(2);
-            pooled = hidden.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}).maximum(scope.create(1e-9f)));
+            return hidden.get(":, 0, :");
         }
-        pooled = dropout(pooled, dropout, training);
-        return Linear.linear(pooled, p(BertWeights.CLASSIFIER_WEIGHT), p(BertWeights.CLASSIFIER_BIAS))
-                .singletonOrThrow();
+        NDArray m = scope.create(batch.attentionMask()).toType(DataType.FLOAT32, false).expandDims(2);
+        return hidden.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}).maximum(scope.create(1e-9f)));
     }
 
     private NDArray p(String name) {

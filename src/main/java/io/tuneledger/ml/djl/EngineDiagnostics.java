@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.tuneledger.ml.BaseModel;
+import io.tuneledger.ml.EngineReport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;

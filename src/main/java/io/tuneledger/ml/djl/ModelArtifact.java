@@ -44,7 +44,7 @@ public final class ModelArtifact {
     public static final String CONFIG = "config.json";
     public static final String WEIGHTS = "model.safetensors";
     public static final String TOKENIZER = "tokenizer.json";
-    public static final String PROVENANCE = "provenance.json";
+    public static final String PROVENANCE = io.tuneledger.ml.Provenance.FILE;
     public static final String CHECKSUMS = "SHA256SUMS";
 
     /** What a directory holds: the encoder's shape, labels (empty for a base model) and weights. */

@@ -3,7 +3,7 @@ package io.tuneledger.ml.djl;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
-import io.tuneledger.data.TokenCounter;
+import io.tuneledger.ml.TokenCounter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;

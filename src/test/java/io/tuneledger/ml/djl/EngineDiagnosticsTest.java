@@ -3,6 +3,7 @@ package io.tuneledger.ml.djl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tuneledger.ml.BaseModel;
+import io.tuneledger.ml.EngineReport;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

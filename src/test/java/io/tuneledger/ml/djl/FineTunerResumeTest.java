@@ -97,7 +97,7 @@ class FineTunerResumeTest {
             FineTuner tuner = new FineTuner(config(), LABELS, checkpoints);
             FineTuner.Result result = tuner.train(model, tokenizer, train, validation, new FineTuner.Listener() {
                 @Override
-                public void onStep(FineTuner.Progress progress) {
+                public void onStep(io.tuneledger.ml.StepOutcome progress) {
                     if (progress.step() == failAtStep) {
                         throw new IllegalStateException("simulated crash at step " + failAtStep);
                     }
@@ -140,8 +140,7 @@ class FineTunerResumeTest {
             FineTuner.Result result = new FineTuner(frozen, LABELS, dir.resolve("early")).train(model, tokenizer,
                     train, validation, new FineTuner.Listener() {
                         @Override
-                        public void onEpoch(int epoch, io.tuneledger.ml.ClassificationMetrics metrics,
-                                boolean improved) {
+                        public void onEpoch(int epoch, io.tuneledger.ml.TaskMetrics metrics, boolean improved) {
                             assertEquals(epoch == 0, improved, "only the first epoch improves");
                             epochs.add(epoch);
                         }

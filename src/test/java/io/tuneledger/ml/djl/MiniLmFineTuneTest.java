@@ -78,7 +78,7 @@ class MiniLmFineTuneTest {
                         private long last = System.nanoTime();
 
                         @Override
-                        public void onStep(FineTuner.Progress p) {
+                        public void onStep(io.tuneledger.ml.StepOutcome p) {
                             long now = System.nanoTime();
                             System.out.printf("step %d/%d loss %.4f lr %.2e %.2f s%n", p.step(), p.totalSteps(),
                                     p.loss(), p.learningRate(), (now - last) / 1e9);
@@ -94,9 +94,9 @@ class MiniLmFineTuneTest {
                     metrics.accuracy(), metrics.macroF1());
             assertTrue(metrics.macroF1() >= 0.90, "macro-F1 on 200 held-out mails: " + metrics.macroF1());
 
-            Provenance provenance = new Provenance(base.id(), ModelArtifact.sha256(base.openOnnx()), "sample@test",
-                    config, LABELS, result.bestValidation(), Engine.getDjlVersion(), "2.7.1",
-                    Runtime.version().toString(), System.getProperty("os.arch"), Instant.now());
+            Provenance provenance = Provenance.now(io.tuneledger.ml.TaskType.CLASSIFICATION, base.id(),
+                    ModelArtifact.sha256(base.openOnnx()), "sample@test", config, LABELS, result.bestValidation(),
+                    new DjlModelEngine().versions());
             ModelArtifact.save(artifact, model, LABELS, tokenizerJson, provenance.toJson());
         }
 

@@ -79,8 +79,8 @@ class TrainingSessionTest {
                 // Like the job: every chunk builds its model and session afresh from the saved state.
                 java.util.concurrent.Callable<Object[]> call = () -> {
                     try (BertClassifierModel model = BertClassifierModel.create(manager, TINY, 2, enc, null, 9);
-                            TrainingSession s = new TrainingSession(CONFIG, LABELS, model, tokenizer, train,
-                                    validation, work)) {
+                            DjlTrainingSession s = DjlTrainingSession.classifier(CONFIG, LABELS, model, tokenizer,
+                                    train, validation, work)) {
                         if (restoreFrom != null) {
                             s.restore(restoreFrom);
                         }
@@ -92,7 +92,7 @@ class TrainingSessionTest {
                         boolean done = s.finished();
                         Map<String, Tensor> weights = null;
                         if (done) {
-                            s.finish(restoreFrom != null);
+                            s.restoreBest();
                             weights = model.toTensors();
                         }
                         return new Object[] {saved, done, weights};
@@ -136,22 +136,29 @@ class TrainingSessionTest {
     }
 
     @Test
-    void aStateOfAnotherRunIsRefused() throws Exception {
+    void aStateOfAnotherRunIsRefusedAndAnotherCheckpointIntervalIsNot() throws Exception {
         Path work = dir.resolve("refuse");
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
                 InputStream in = BaseModel.ALL_MINILM_L6_V2.openTokenizer();
                 TextTokenizer tokenizer = TextTokenizer.load(in, 16);
                 BertClassifierModel model = BertClassifierModel.create(manager, TINY, 2, encoder(), null, 9)) {
             Path saved = work.resolve("state.safetensors");
-            try (TrainingSession s = new TrainingSession(CONFIG, LABELS, model, tokenizer, examples(30, 1),
-                    examples(10, 2), work)) {
+            try (DjlTrainingSession s = DjlTrainingSession.classifier(CONFIG, LABELS, model, tokenizer,
+                    examples(30, 1), examples(10, 2), work)) {
                 s.step();
                 s.save(saved);
             }
+            TrainingConfig interval = TrainingConfig.builder().optEpochs(2).optBatchSize(6).optLearningRate(1e-3f)
+                    .optMaxLength(16).optCheckpointEverySteps(3).build();
+            try (DjlTrainingSession s = DjlTrainingSession.classifier(interval, LABELS, model, tokenizer,
+                    examples(30, 1), examples(10, 2), work)) {
+                s.restore(saved);
+                assertEquals(1, s.steps(), "another checkpoint interval resumes the same run");
+            }
             TrainingConfig other = TrainingConfig.builder().optEpochs(2).optBatchSize(6).optLearningRate(2e-3f)
                     .optMaxLength(16).build();
-            try (TrainingSession s = new TrainingSession(other, LABELS, model, tokenizer, examples(30, 1),
-                    examples(10, 2), work)) {
+            try (DjlTrainingSession s = DjlTrainingSession.classifier(other, LABELS, model, tokenizer,
+                    examples(30, 1), examples(10, 2), work)) {
                 IOException e = assertThrows(IOException.class, () -> s.restore(saved));
                 assertTrue(e.getMessage().contains("another run"), e.getMessage());
             }

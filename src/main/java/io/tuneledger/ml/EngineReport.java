@@ -1,4 +1,4 @@
-package io.tuneledger.ml.djl;
+package io.tuneledger.ml;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.tuneledger.data;
+package io.tuneledger.ml;
 
 /** Token lengths by a model's tokenizer, for the length filter of prepare-dataset. */
 public interface TokenCounter {

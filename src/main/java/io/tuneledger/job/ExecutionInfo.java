@@ -1,4 +1,4 @@
-package io.tuneledger.launch;
+package io.tuneledger.job;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.tuneledger.launch;
+package io.tuneledger.config;
 
 import java.util.List;
 import java.util.Optional;
@@ -30,10 +30,14 @@ public interface ValueRule {
     }
 
     /** One of the listed words. */
+    static ValueRule oneOf(List<String> allowed) {
+        return v -> allowed.contains(v.strip()) ? Optional.empty()
+                : Optional.of("must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
+    }
+
+    /** One of the listed words. */
     static ValueRule oneOf(String... allowed) {
-        List<String> list = List.of(allowed);
-        return v -> list.contains(v.strip()) ? Optional.empty()
-                : Optional.of("must be one of " + String.join(", ", list) + ", got '" + v + "'");
+        return oneOf(List.of(allowed));
     }
 
     /** true or false. */
@@ -43,11 +47,14 @@ public interface ValueRule {
 
     /** A name made of lower-case letters, digits, dots, dashes and underscores, starting with a letter or digit. */
     static ValueRule name() {
-        Pattern p = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
+        Pattern p = Pattern.compile(NAME_PATTERN);
         return v -> p.matcher(v).matches() ? Optional.empty()
                 : Optional.of("must be 1 to 100 characters of a-z, 0-9, '.', '-', '_', starting with a letter or digit,"
                         + " got '" + v + "'");
     }
+
+    /** What {@link #name()} accepts. */
+    String NAME_PATTERN = "[a-z0-9][a-z0-9._-]{0,99}";
 
     /** An identifier of a field or column: letters, digits and underscores, starting with a letter or underscore. */
     static ValueRule fieldName() {
@@ -65,6 +72,18 @@ public interface ValueRule {
                         : Optional.of("must be between " + min + " and " + max + ", got " + v);
             } catch (NumberFormatException e) {
                 return Optional.of("must be a number, got '" + v + "'");
+            }
+        };
+    }
+
+    /** A value that {@code check} accepts without throwing; its {@link IllegalArgumentException} is the problem. */
+    static ValueRule accepts(java.util.function.Consumer<String> check) {
+        return v -> {
+            try {
+                check.accept(v);
+                return Optional.empty();
+            } catch (IllegalArgumentException e) {
+                return Optional.of(e.getMessage());
             }
         };
     }

@@ -1,0 +1,105 @@
+package io.tuneledger.batch;
+
+import io.tuneledger.config.Parameter;
+import io.tuneledger.config.ValueRule;
+import io.tuneledger.config.VersionRef;
+import io.tuneledger.data.DatasetParameters;
+import io.tuneledger.ml.TrainingParameters;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every job's parameters, in the order a form shows them, composed from the parameters of data preparation
+ * ({@link DatasetParameters}), of training ({@link TrainingParameters}) and the ones of scoring and retention
+ * declared here. The launch catalogue offers exactly these lists; the steps read their values through the same
+ * {@link Parameter}s.
+ */
+public final class JobParameters {
+
+    private JobParameters() {
+    }
+
+    /** The dataset version fine-tune trains on. */
+    public static final Parameter<VersionRef> DATASET_VERSION = Parameter.of("dataset.version", VersionRef.LATEST,
+            "Dataset version: a number or latest", VersionRef.rule(), VersionRef::parse);
+    public static final Parameter<String> SCORE_MODEL = Parameter.name("model.name", "Registered model to score with")
+            .required();
+    public static final Parameter<VersionRef> MODEL_VERSION = Parameter.of("model.version", VersionRef.LATEST,
+            "Model version: a number, or latest (the newest not rejected)", VersionRef.rule(), VersionRef::parse);
+    public static final Parameter<String> SCORE_INPUT = Parameter.text("input.path", null,
+            "File to score: absolute, or relative to a data root").required();
+    public static final Parameter<String> SCORE_FORMAT = Parameter.of("input.format", null,
+            "jsonl or csv; default from the file extension", ValueRule.oneOf("jsonl", "csv"), String::strip);
+    public static final Parameter<String> SCORE_ID_FIELD = Parameter.field("id.field", "id",
+            "Field holding the record id");
+    public static final Parameter<String> SCORE_TEXT_FIELD = Parameter.field("text.field", "text",
+            "Field holding the text");
+    public static final Parameter<String> OUTPUT_PATH = Parameter.text("output.path", null,
+            "Predictions file (JSONL), relative to the store's outbox/ or absolute inside outbox/ or a data root;"
+                    + " default outbox/<model>-v<N>-<job instance>.jsonl. An existing file is replaced");
+    public static final Parameter<Integer> SCORE_PARTITIONS = Parameter.integer("score.partitions", 2, 1, 16,
+            "Partitions scored in parallel");
+    public static final Parameter<Integer> SCORE_BATCH_SIZE = Parameter.integer("score.batch.size", 64, 1, 4096,
+            "Records per inference batch; a checkpoint after each");
+
+    /** The prefix of the score job's parameters in the pipeline. */
+    public static final String PIPELINE_SCORE = "score.";
+
+    public static final Parameter<Integer> OLDER_THAN_DAYS = Parameter.integer("older.than.days", 90, 0, 36_500,
+            "Age, in days since its last execution ended, from which a job instance is purged (0: every ended"
+                    + " instance)");
+    public static final Parameter<String> PURGE = Parameter.choice("purge", "What to purge: job-records, checkpoints,"
+            + " or both (comma-separated)", "job-records,checkpoints", "checkpoints,job-records", "job-records",
+            "checkpoints");
+    public static final Parameter<Boolean> DRY_RUN = Parameter.bool("dry.run", false,
+            "true: only record in the ledger what would be removed");
+
+    public static final List<Parameter<?>> PREPARE_DATASET = DatasetParameters.ALL;
+
+    public static final List<Parameter<?>> FINE_TUNE = concat(List.of(
+            DatasetParameters.DATASET_NAME.describedAs("Dataset to train on"), DATASET_VERSION),
+            TrainingParameters.ALL);
+
+    public static final List<Parameter<?>> SCORE = concat(List.of(SCORE_MODEL, MODEL_VERSION), scoring(""));
+
+    /**
+     * The pipeline: prepare-dataset's parameters (the tokenizer defaults to that of base.model), training's, and the
+     * score job's file parameters prefixed with {@code score.}; scoring runs when {@code score.input.path} is given.
+     */
+    public static final List<Parameter<?>> PIPELINE = pipeline();
+
+    public static final List<Parameter<?>> RETENTION = List.of(OLDER_THAN_DAYS, PURGE, DRY_RUN);
+
+    /** The score job's input, output and partitioning parameters, the file ones under {@code prefix}. */
+    static List<Parameter<?>> scoring(String prefix) {
+        List<Parameter<?>> all = new ArrayList<>();
+        all.add(prefix.isEmpty() ? SCORE_INPUT : Parameter.text(prefix + SCORE_INPUT.name(), null,
+                "File to score after training (absolute, or relative to a data root); no scoring when absent"));
+        for (Parameter<?> p : List.of(SCORE_FORMAT, SCORE_ID_FIELD, SCORE_TEXT_FIELD, OUTPUT_PATH)) {
+            all.add(p.prefixed(prefix));
+        }
+        all.add(SCORE_PARTITIONS);
+        all.add(SCORE_BATCH_SIZE);
+        return List.copyOf(all);
+    }
+
+    private static List<Parameter<?>> pipeline() {
+        Map<String, Parameter<?>> all = new LinkedHashMap<>();
+        for (Parameter<?> p : DatasetParameters.ALL) {
+            all.put(p.name(), p == DatasetParameters.TOKENIZER ? DatasetParameters.TOKENIZER.withDefault(null)
+                    .describedAs("Tokenizer for token lengths; default: that of base.model when it is a shipped"
+                            + " model, else " + DatasetParameters.TOKENIZER.defaultValue()) : p);
+        }
+        TrainingParameters.ALL.forEach(p -> all.put(p.name(), p));
+        scoring(PIPELINE_SCORE).forEach(p -> all.put(p.name(), p));
+        return List.copyOf(all.values());
+    }
+
+    private static List<Parameter<?>> concat(List<Parameter<?>> a, List<Parameter<?>> b) {
+        List<Parameter<?>> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
+}

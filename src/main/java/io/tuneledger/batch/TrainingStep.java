@@ -1,0 +1,31 @@
+package io.tuneledger.batch;
+
+import io.tuneledger.ml.TaskRun;
+import io.tuneledger.ml.TrainingSession;
+import java.nio.file.Path;
+
+/**
+ * What the train step's reader, processor and writer share for one execution (the step's transient user data): the
+ * task's run, its training session, the run's {@code train/} directory and the last state file saved.
+ */
+final class TrainingStep implements AutoCloseable {
+
+    final TaskRun run;
+    final TrainingSession session;
+    final Path dir;
+    final int epochs;
+    String lastState;
+
+    TrainingStep(TaskRun run, TrainingSession session, Path dir, int epochs) {
+        this.run = run;
+        this.session = session;
+        this.dir = dir;
+        this.epochs = epochs;
+    }
+
+    @Override
+    public void close() {
+        session.close();
+        run.close();
+    }
+}

@@ -1,0 +1,63 @@
+package io.tuneledger.config;
+
+/**
+ * The stable ids of the log messages operators grep (like JBeret's {@code JBERET000021}), declared here and nowhere
+ * else: a message starts with its id, {@code LOG.info(() -> LogId.JOB_STARTED + " Job ...")}. A unit test keeps the
+ * numbers unique and the sources free of literal ids.
+ */
+public enum LogId {
+    JOB_STARTED(1, "a job execution started"),
+    JOB_ENDED(2, "a job execution ended, with its batch and exit status"),
+    JOB_LAUNCHED(10, "a job was launched (by the launcher)"),
+    JOB_RESTARTED(11, "an execution was restarted"),
+    STOP_REQUESTED(12, "a stop was requested"),
+    JOB_ABANDONED(13, "an execution was abandoned"),
+    CRASHED_EXECUTION_FAILED(20, "an execution left running by a crashed server was marked FAILED (CRASHED)"),
+    NO_JOB_REPOSITORY_YET(21, "crash recovery found no job repository tables yet (a new database)"),
+    CRASHED_EXECUTION_NOT_MARKED(22, "an execution left running by a crashed server could not be marked FAILED"),
+    STEP_RESUMES(101, "a step resumes from its checkpoint"),
+    DATASET_REGISTERED(200, "a dataset version was registered"),
+    DATASET_ALREADY_REGISTERED(201, "a restarted prepare-dataset found its version registered already"),
+    TRAINING_STARTS(300, "training starts"),
+    TRAINING_RESUMES(301, "training resumes from a saved state"),
+    TRAINING_STATE_SAVED(302, "a training state was saved (FINE)"),
+    TRAINING_LOOP_RESUMES(303, "a baseline's training resumes from its saved state"),
+    TRAINING_LOOP_STATE_SAVED(304, "a baseline's training state was saved (FINE)"),
+    BASELINE_STOPPED(310, "the baseline's training stopped on request"),
+    BASELINE_RESULT(311, "the baseline's test figures"),
+    TEST_RESULT(320, "the fine-tuned model's test figures"),
+    GATE_DECISION(330, "the quality gate's decision"),
+    MODEL_ALREADY_REGISTERED(340, "a restarted fine-tune found its model version registered already"),
+    MODEL_REGISTERED(341, "a model version was registered"),
+    PREDICTIONS_WRITTEN(401, "a predictions file was written"),
+    LEDGER_READY(500, "the audit ledger is ready; the boot was recorded"),
+    LEDGER_BOOT_REFUSED(501, "the audit ledger refused the boot event (check GET /api/audit/verify)"),
+    AUTH_FAILURE_NOT_RECORDED(502, "a failed authentication could not be recorded in the ledger"),
+    AUTH_FAILURE_RECORDED(503, "a failed authentication (recorded in the ledger)"),
+    RETENTION_RAN(600, "the retention job removed what its plan lists"),
+    RETENTION_DRY_RUN(601, "the retention job's dry run (nothing removed)"),
+    RETENTION_CACHE_KEPT(602, "purged executions stay in the runtime's cache until the next start");
+
+    private final int number;
+    private final String meaning;
+
+    LogId(int number, String meaning) {
+        this.number = number;
+        this.meaning = meaning;
+    }
+
+    /** What a message with this id reports, for the operations reference. */
+    public String meaning() {
+        return meaning;
+    }
+
+    public int number() {
+        return number;
+    }
+
+    /** {@code TUNE} and the number in four digits: {@code TUNE0001}. */
+    @Override
+    public String toString() {
+        return String.format("TUNE%04d", number);
+    }
+}

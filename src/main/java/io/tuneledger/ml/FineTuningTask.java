@@ -1,0 +1,29 @@
+package io.tuneledger.ml;
+
+import io.tuneledger.config.Parameter;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * One kind of fine-tuning, and everything that differs between kinds: how a batch is assembled from a dataset
+ * version, the head and the loss, the evaluation and its figures, the baseline it is compared with, and the
+ * artifact layout. Engine-neutral: the fine-tune and score jobs work only through this contract, and the engine
+ * ({@link ModelEngine}) supplies the implementation. Classification is the first task; each new kind is one new
+ * implementation, not a fork of the jobs.
+ */
+public interface FineTuningTask {
+
+    TaskType type();
+
+    /** The test figure the quality gate compares, as people read it ({@code test macro-F1}). */
+    String gateMetric();
+
+    /** The parameter holding the gate's threshold ({@code gate.min.macro.f1}). */
+    Parameter<Double> gateParameter();
+
+    /** Opens a run: the dataset's splits read, the starting weights loaded. */
+    TaskRun open(RunSpec spec) throws IOException;
+
+    /** A registered model version's artifact, ready to predict. */
+    Predictor predictor(Path artifactDir) throws IOException;
+}

@@ -1,0 +1,30 @@
+package io.tuneledger.ml;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The kinds of fine-tuning Tuneledger knows. A dataset version records its task, and fine-tune follows it; each kind
+ * is one {@link FineTuningTask} behind the {@link ModelEngine}.
+ */
+public enum TaskType {
+    /** Texts with one label each; the model predicts the label. */
+    CLASSIFICATION;
+
+    /** Reads the figures this task writes ({@link TaskMetrics#toJson()}). */
+    public TaskMetrics metrics(jakarta.json.JsonObject json) {
+        return switch (this) {
+            case CLASSIFICATION -> ClassificationMetrics.fromJson(json);
+        };
+    }
+
+    /** The name used in parameters, manifests and provenance. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<TaskType> byId(String id) {
+        return Arrays.stream(values()).filter(t -> t.id().equals(id)).findFirst();
+    }
+}

@@ -1,0 +1,68 @@
+package io.tuneledger.ml;
+
+import io.tuneledger.config.Parameter;
+import io.tuneledger.config.ValueRule;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The parameters of fine-tuning, each written once: name, default, rule and meaning. {@link TrainingConfig} takes its
+ * defaults from here, the launch catalogue lists them, provenance records the configuration under these names.
+ */
+public final class TrainingParameters {
+
+    private TrainingParameters() {
+    }
+
+    public static final Parameter<String> BASE_MODEL = Parameter.of("base.model", BaseModel.ALL_MINILM_L6_V2.id(),
+            "Starting weights: " + String.join(" | ", Arrays.stream(BaseModel.values()).map(BaseModel::id).toList())
+                    + " | a directory holding config.json, model.safetensors and tokenizer.json | name:version of a"
+                    + " registered model (incremental training)",
+            ValueRule.accepts(BaseModelRef::parse), String::strip);
+    public static final Parameter<String> MODEL_NAME = Parameter.name("model.name",
+            "Name of the model; each run registers a version").required();
+    public static final Parameter<String> MODE = Parameter.choice("train.mode",
+            "full: every weight trains; head: the encoder is frozen", "full", "head");
+    public static final Parameter<Integer> EPOCHS = Parameter.integer("train.epochs", 3, 1, 100,
+            "Passes over the train split");
+    public static final Parameter<Integer> BATCH_SIZE = Parameter.integer("train.batch.size", 16, 1, 512,
+            "Texts per mini-batch");
+    public static final Parameter<Float> LEARNING_RATE = Parameter.floating("train.learning.rate", "5e-5", 1e-8, 1.0,
+            "Peak learning rate of AdamW");
+    public static final Parameter<Float> WEIGHT_DECAY = Parameter.floating("train.weight.decay", "0.01", 0, 1,
+            "AdamW's decoupled weight decay");
+    public static final Parameter<Float> WARMUP_RATIO = Parameter.floating("train.warmup.ratio", "0.1", 0, 0.99,
+            "Share of the steps with linear warm-up");
+    public static final Parameter<Float> DROPOUT = Parameter.floating("train.dropout", "0.1", 0, 0.9,
+            "Dropout rate while training");
+    public static final Parameter<Integer> MAX_LENGTH = Parameter.integer("train.max.length", 128, 8, 512,
+            "Tokens per text; longer texts are truncated");
+    public static final Parameter<Long> SEED = Parameter.longInteger("train.seed", 42, Long.MIN_VALUE, Long.MAX_VALUE,
+            "Seed of the head's initialisation, the data order and dropout");
+    public static final Parameter<Float> GRAD_CLIP = Parameter.floating("train.grad.clip", "1.0", 0, 1000,
+            "Clip gradients to this global norm (0: no clipping)");
+    public static final Parameter<Integer> PATIENCE = Parameter.integer("early.stopping.patience", 2, 0, 100,
+            "Stop after this many epochs without a better validation macro-F1 (0: never)");
+    public static final Parameter<Integer> CHECKPOINT_EVERY_STEPS = Parameter.integer("checkpoint.every.steps", 20, 1,
+            100_000, "Training steps per chunk: the training state is saved and checkpointed after each; a restart"
+                    + " may change it").restartable();
+    public static final Parameter<Double> GATE_MIN_MACRO_F1 = Parameter.decimalOrNone("gate.min.macro.f1", 0, 1,
+            "Lowest test macro-F1 for the model to become a candidate; below it the version is rejected and the job"
+                    + " ends with exit status GATE_FAILED");
+
+    /** The parameters that make a {@link TrainingConfig}, in the order provenance lists them. */
+    public static final List<Parameter<?>> CONFIG = List.of(MODE, EPOCHS, BATCH_SIZE, LEARNING_RATE, WEIGHT_DECAY,
+            WARMUP_RATIO, DROPOUT, MAX_LENGTH, SEED, GRAD_CLIP, PATIENCE, CHECKPOINT_EVERY_STEPS);
+
+    /** Everything fine-tune takes besides the dataset: starting weights, model name, configuration, gate. */
+    public static final List<Parameter<?>> ALL = concat();
+
+    private static List<Parameter<?>> concat() {
+        List<Parameter<?>> all = new java.util.ArrayList<>();
+        all.add(BASE_MODEL);
+        all.add(MODEL_NAME);
+        all.addAll(CONFIG);
+        all.add(GATE_MIN_MACRO_F1);
+        return List.copyOf(all);
+    }
+}

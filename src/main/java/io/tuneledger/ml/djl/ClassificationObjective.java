@@ -1,0 +1,135 @@
+package io.tuneledger.ml.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import io.tuneledger.ml.ClassificationMetrics;
+import io.tuneledger.ml.LabelledText;
+import io.tuneledger.ml.TrainingConfig;
+import io.tuneledger.ml.weights.Tensor;
+import io.tuneledger.ml.weights.WeightsException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Classification's part of a training session: a BERT encoder with a linear head over the pooled text, weighted
+ * cross-entropy on the true label (class weights balanced when configured, else 1), and macro-F1 on validation. In
+ * head mode only {@code classifier.*} trains.
+ */
+public final class ClassificationObjective implements TrainingObjective {
+
+    private final List<String> labels;
+    private final BertClassifierModel model;
+    private final TextTokenizer tokenizer;
+    private final List<LabelledText> train;
+    private final List<LabelledText> validation;
+    private final List<long[]> trainIds;
+    private final List<long[]> validIds;
+    private final float[] classWeights;
+
+    public ClassificationObjective(TrainingConfig config, List<String> labels, BertClassifierModel model,
+            TextTokenizer tokenizer, List<LabelledText> train, List<LabelledText> validation) {
+        if (validation.isEmpty()) {
+            throw new IllegalArgumentException("No validation examples");
+        }
+        this.labels = List.copyOf(labels);
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.train = train;
+        this.validation = validation;
+        this.trainIds = train.stream().map(t -> tokenizer.ids(t.text())).toList();
+        this.validIds = validation.stream().map(t -> tokenizer.ids(t.text())).toList();
+        this.classWeights = classWeights(config.balancedClassWeights());
+    }
+
+    @Override
+    public Map<String, NDArray> parameters() {
+        return model.parameters();
+    }
+
+    @Override
+    public boolean trains(String parameter, TrainingConfig.TrainMode mode) {
+        return mode == TrainingConfig.TrainMode.FULL || parameter.startsWith("classifier.");
+    }
+
+    @Override
+    public int trainSize() {
+        return train.size();
+    }
+
+    @Override
+    public NDArray loss(NDManager scope, int[] indices, float dropout) {
+        int k = labels.size();
+        List<long[]> ids = Arrays.stream(indices).mapToObj(trainIds::get).toList();
+        TokenBatch batch = tokenizer.pad(ids);
+        float[] oneHot = new float[indices.length * k];
+        float[] weights = new float[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            int y = train.get(indices[i]).label();
+            oneHot[i * k + y] = 1f;
+            weights[i] = classWeights[y];
+        }
+        NDArray logits = model.logits(scope, batch, true, dropout);
+        NDArray picked = logits.logSoftmax(1).mul(scope.create(oneHot, new Shape(indices.length, k)))
+                .sum(new int[] {1});
+        NDArray w = scope.create(weights);
+        return picked.mul(w).sum().div(w.sum()).neg();
+    }
+
+    @Override
+    public Validation validate(NDManager parent, int batchSize) {
+        JniUtils.setGradMode(false);
+        float[][] probabilities = BatchPredictor.probabilities(model, tokenizer, validIds, batchSize, parent);
+        int[] truth = validation.stream().mapToInt(LabelledText::label).toArray();
+        return new Validation(ClassificationMetrics.of(labels, truth, BatchPredictor.argmax(probabilities)),
+                crossEntropy(probabilities, validation));
+    }
+
+    /** Mean of -ln p(true label); a probability of 0 counts as the smallest positive float. */
+    static double crossEntropy(float[][] probabilities, List<LabelledText> examples) {
+        double sum = 0;
+        for (int i = 0; i < probabilities.length; i++) {
+            sum -= Math.log(Math.max(probabilities[i][examples.get(i).label()], Float.MIN_VALUE));
+        }
+        return probabilities.length == 0 ? 0 : sum / probabilities.length;
+    }
+
+    @Override
+    public Map<String, Tensor> weights() {
+        return model.toTensors();
+    }
+
+    @Override
+    public void load(Map<String, Tensor> weights) throws WeightsException {
+        model.load(weights);
+    }
+
+    /** Labels, training-set size and a hash of the training ids and labels. */
+    @Override
+    public String fingerprint() {
+        int h = train.stream().map(t -> t.id() + "\u0000" + t.label()).collect(Collectors.joining("\n")).hashCode();
+        return labels + "|" + train.size() + "|" + Integer.toHexString(h);
+    }
+
+    @Override
+    public String metricName() {
+        return "validationMacroF1";
+    }
+
+    /** Class weights n / (k * count): balanced when asked, else all 1. */
+    private float[] classWeights(boolean balanced) {
+        float[] w = new float[labels.size()];
+        Arrays.fill(w, 1f);
+        if (balanced) {
+            long[] counts = new long[labels.size()];
+            train.forEach(t -> counts[t.label()]++);
+            for (int c = 0; c < w.length; c++) {
+                w[c] = counts[c] == 0 ? 0f : train.size() / (float) (labels.size() * counts[c]);
+            }
+        }
+        return w;
+    }
+}

@@ -1,0 +1,218 @@
+package io.tuneledger.ml.djl;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import io.tuneledger.config.Parameter;
+import io.tuneledger.data.JsonlFiles;
+import io.tuneledger.ml.Baseline;
+import io.tuneledger.ml.ClassificationMetrics;
+import io.tuneledger.ml.FineTuningTask;
+import io.tuneledger.ml.LabelledText;
+import io.tuneledger.ml.Predictor;
+import io.tuneledger.ml.RunSpec;
+import io.tuneledger.ml.Split;
+import io.tuneledger.ml.TaskMetrics;
+import io.tuneledger.ml.TaskRun;
+import io.tuneledger.ml.TaskType;
+import io.tuneledger.ml.TrainingConfig;
+import io.tuneledger.ml.TrainingParameters;
+import io.tuneledger.ml.TrainingSession;
+import io.tuneledger.ml.weights.SafeTensors;
+import jakarta.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Text classification on the PyTorch engine: a BERT encoder with a linear head ({@link BertClassifierModel}), trained
+ * with cross-entropy ({@link ClassificationObjective}), measured by macro-F1 and accuracy, compared with the same
+ * start with the encoder frozen, saved as a Hugging Face {@code BertForSequenceClassification} directory
+ * ({@link ModelArtifact}). A dataset version's splits hold {@code {"id","text","label"}} lines; the labels are the
+ * dataset's, sorted, or those of the starting model's head when it has one (incremental training).
+ */
+public final class DjlClassificationTask implements FineTuningTask {
+
+    @Override
+    public TaskType type() {
+        return TaskType.CLASSIFICATION;
+    }
+
+    @Override
+    public String gateMetric() {
+        return "test macro-F1";
+    }
+
+    @Override
+    public Parameter<Double> gateParameter() {
+        return TrainingParameters.GATE_MIN_MACRO_F1;
+    }
+
+    @Override
+    public TaskRun open(RunSpec spec) throws IOException {
+        StartingWeights start = spec.start().builtin() != null ? StartingWeights.of(spec.start().builtin())
+                : StartingWeights.of(spec.start().directory(), spec.start().description());
+        List<String> labels = labels(spec.datasetDir(), start);
+        Map<Split, List<LabelledText>> splits = new EnumMap<>(Split.class);
+        for (Split split : Split.values()) {
+            splits.put(split, read(spec.datasetDir(), split, labels));
+        }
+        return new ClassificationRun(spec, start, labels, splits);
+    }
+
+    @Override
+    public Predictor predictor(Path artifactDir) throws IOException {
+        return ClassifierPredictor.load(artifactDir);
+    }
+
+    /** The labels of a dataset version, sorted; or those of the starting model's head when it has one. */
+    static List<String> labels(Path datasetDir, StartingWeights start) throws IOException {
+        TreeSet<String> found = new TreeSet<>();
+        for (Split split : Split.values()) {
+            JsonlFiles.forEach(datasetDir.resolve(split.fileName()), o -> found.add(o.getString("label")));
+        }
+        if (!start.labels().isEmpty()) {
+            if (!start.labels().containsAll(found)) {
+                throw new IllegalStateException("The dataset has labels " + found + " but the model "
+                        + start.description() + " knows only " + start.labels() + "; train a new model instead");
+            }
+            return start.labels();
+        }
+        return List.copyOf(found);
+    }
+
+    /** A split's records as labelled texts, label indices into {@code labels}. */
+    static List<LabelledText> read(Path datasetDir, Split split, List<String> labels) throws IOException {
+        List<LabelledText> out = new ArrayList<>();
+        JsonlFiles.forEach(datasetDir.resolve(split.fileName()), o -> out.add(new LabelledText(o.getString("id"),
+                o.getString("text"), labels.indexOf(o.getString("label")))));
+        return out;
+    }
+
+    /** The model built from the starting weights, with its tokenizer, labels and the dataset's splits. */
+    private static final class ClassificationRun implements TaskRun {
+        private final RunSpec spec;
+        private final StartingWeights start;
+        private final List<String> labels;
+        private final Map<Split, List<LabelledText>> splits;
+        private final NDManager manager;
+        private final TextTokenizer tokenizer;
+        private final BertClassifierModel model;
+
+        ClassificationRun(RunSpec spec, StartingWeights start, List<String> labels,
+                Map<Split, List<LabelledText>> splits) throws IOException {
+            this.spec = spec;
+            this.start = start;
+            this.labels = labels;
+            this.splits = splits;
+            NDManager m = Engine.getEngine("PyTorch").newBaseManager();
+            TextTokenizer t = null;
+            try {
+                t = TextTokenizer.load(new ByteArrayInputStream(start.tokenizerJson()), spec.config().maxLength());
+                this.model = BertClassifierModel.create(m, start.config(), labels.size(), start.encoder(),
+                        start.head(), spec.config().seed());
+            } catch (IOException | RuntimeException e) {
+                if (t != null) {
+                    t.close();
+                }
+                m.close();
+                throw e;
+            }
+            this.tokenizer = t;
+            this.manager = m;
+        }
+
+        @Override
+        public List<String> labels() {
+            return labels;
+        }
+
+        @Override
+        public String baseDescription() {
+            return start.description();
+        }
+
+        @Override
+        public String baseSha256() {
+            return start.sha256();
+        }
+
+        @Override
+        public int size(Split split) {
+            return splits.get(split).size();
+        }
+
+        /** The split's examples; an empty one cannot be trained or measured on. */
+        private List<LabelledText> examples(Split split) {
+            List<LabelledText> records = splits.get(split);
+            if (records.isEmpty()) {
+                throw new IllegalStateException("The " + split.parameterName() + " split of dataset "
+                        + spec.datasetRef() + " is empty; prepare a larger dataset or change its split");
+            }
+            return records;
+        }
+
+        private ClassificationObjective objective(TrainingConfig config) {
+            return new ClassificationObjective(config, labels, model, tokenizer, examples(Split.TRAIN),
+                    examples(Split.VALIDATION));
+        }
+
+        @Override
+        public TrainingSession newSession(Path workDir) throws IOException {
+            return new DjlTrainingSession(spec.config(), objective(spec.config()), workDir);
+        }
+
+        /**
+         * The frozen-encoder baseline: the head alone trained on the encoder's vectors with the same data, epochs,
+         * batch size, learning rate and seed ({@link FrozenEncoderObjective}), scored on the test split.
+         */
+        @Override
+        public Baseline baseline(Path workDir, BooleanSupplier stopRequested) throws IOException {
+            TrainingConfig head = spec.config().withMode(TrainingConfig.TrainMode.HEAD);
+            FrozenEncoderObjective objective = new FrozenEncoderObjective(labels, model, tokenizer,
+                    examples(Split.TRAIN), examples(Split.VALIDATION), manager);
+            FineTuner.Result result;
+            try (DjlTrainingSession session = new DjlTrainingSession(head, objective, workDir)) {
+                result = new FineTuner(head, labels, workDir).run(session, objective, new FineTuner.Listener() { },
+                        stopRequested);
+            }
+            if (result == null) {
+                return null;
+            }
+            List<LabelledText> test = examples(Split.TEST);
+            float[][] probabilities = objective.probabilities(FrozenEncoderObjective.vectors(model, tokenizer, test,
+                    manager), manager);
+            TaskMetrics testMetrics = ClassificationMetrics.of(labels, test.stream().mapToInt(LabelledText::label)
+                    .toArray(), BatchPredictor.argmax(probabilities));
+            return new Baseline("head", result.steps(), result.bestEpoch(), result.bestValidation(), testMetrics);
+        }
+
+        @Override
+        public void loadWeights(Path weightsFile) throws IOException {
+            model.load(SafeTensors.read(weightsFile).tensors());
+        }
+
+        @Override
+        public TaskMetrics evaluate(Split split) {
+            return BatchPredictor.evaluate(model, tokenizer, examples(split), labels, manager);
+        }
+
+        @Override
+        public String export(Path dir, JsonObject provenance) throws IOException {
+            ModelArtifact.save(dir, model, labels, start.tokenizerJson(), provenance);
+            return ModelArtifact.sha256(dir.resolve(ModelArtifact.WEIGHTS));
+        }
+
+        @Override
+        public void close() {
+            model.close();
+            tokenizer.close();
+            manager.close();
+        }
+    }
+}
