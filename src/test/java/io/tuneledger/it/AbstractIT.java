@@ -33,6 +33,13 @@ import java.util.concurrent.Callable;
  */
 public abstract class AbstractIT {
 
+    /**
+     * The tag of the tests whose behaviour depends on the database (SQL on the job repository's tables, the ledger's
+     * protection, the registries' constraints, a JDBC source, restart from the JDBC job repository): the PostgreSQL
+     * run ({@code mvn verify -Ppostgresql}) runs only these; everything else is the same on any database.
+     */
+    protected static final String DATABASE = "database";
+
     /** Where the application answers. */
     protected static final String BASE_URL = System.getProperty("tuneledger.url", "http://localhost:8080");
 

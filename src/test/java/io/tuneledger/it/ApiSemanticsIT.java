@@ -17,6 +17,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,6 +35,7 @@ class ApiSemanticsIT extends AbstractIT {
         return TestDeployments.application();
     }
 
+    @Tag(AbstractIT.DATABASE)
     @Test
     void aRepeatedLaunchWithTheSameKeyStartsOneExecution() throws Exception {
         String key = unique("nightly-mails-2026-12-02");
@@ -101,6 +103,7 @@ class ApiSemanticsIT extends AbstractIT {
                 .getJsonObject("basic").getString("scheme"));
     }
 
+    @Tag(AbstractIT.DATABASE)
     @Test
     void executionsPageWithOffsetAndLimit() throws Exception {
         JsonObject launched = startJob("prepare-dataset", Map.of("dataset.name", unique("paging"),

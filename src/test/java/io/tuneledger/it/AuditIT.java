@@ -12,6 +12,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * update, a delete and an insert) each detected at the right sequence number; on PostgreSQL the application's own
  * role cannot update ledger rows.
  */
+@Tag(AbstractIT.DATABASE)
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class AuditIT extends AbstractIT {

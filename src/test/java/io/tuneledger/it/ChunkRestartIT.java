@@ -13,6 +13,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * line 125: lines 101-150 are on disk but not committed. The restart must resume after line 100 and leave every
  * input record in the output exactly once.
  */
+@Tag(AbstractIT.DATABASE)
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class ChunkRestartIT extends AbstractIT {

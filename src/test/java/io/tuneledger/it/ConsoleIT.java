@@ -101,7 +101,7 @@ class ConsoleIT extends AbstractIT {
                 // Corrected, with short training settings: launched, and the page follows the execution.
                 browser.type(field(form, "input.path"), input.getFileName().toString());
                 for (Map.Entry<String, String> e : Map.of("labels", "ham,spam", "train.epochs", "1",
-                        "train.max.length", "32", "train.batch.size", "32", "checkpoint.every.steps", "3").entrySet()) {
+                        "train.max.length", "16", "train.batch.size", "32", "checkpoint.every.steps", "3").entrySet()) {
                     browser.type(field(form, e.getKey()), e.getValue());
                 }
                 form.findElement(By.cssSelector("button[type=submit]")).click();

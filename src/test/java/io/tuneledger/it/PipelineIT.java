@@ -19,6 +19,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -161,12 +162,13 @@ class PipelineIT extends AbstractIT {
         }
     }
 
+    @Tag(AbstractIT.DATABASE)
     @Test
     void aModelBelowTheGateIsRejectedAndTheNextVersionCanContinueFromIt() throws Exception {
         String name = unique("gate-it");
         prepare(name);
         Map<String, String> params = with(FAST, "dataset.name", name, "model.name", name,
-                "train.mode", "head", "train.max.length", "32", "train.batch.size", "32",
+                "train.mode", "head", "train.max.length", "16", "train.batch.size", "32",
                 "gate.min.macro.f1", "0.999");
         JsonObject done = awaitEnd(startJob("fine-tune", params).getJsonNumber("executionId").longValue(),
                 Duration.ofMinutes(10));
@@ -209,7 +211,7 @@ class PipelineIT extends AbstractIT {
         String name = unique("stop-it");
         prepare(name);
         Map<String, String> params = with(FAST, "dataset.name", name, "model.name", name,
-                "train.max.length", "32", "train.batch.size", "32", "checkpoint.every.steps", "3");
+                "train.max.length", "16", "train.batch.size", "32", "checkpoint.every.steps", "3");
         long first = startJob("fine-tune", params).getJsonNumber("executionId").longValue();
         awaitTrainingSteps(first, 3);
         Reply stop = post("/api/executions/" + first + "/stop", parameters(Map.of()));
@@ -223,7 +225,18 @@ class PipelineIT extends AbstractIT {
         assertTrue(done >= 3 && done < total, "stopped part-way: " + done);
         assertEquals(done, metric(train, "readCount"), "the updates made before the stop were all committed");
 
-        long second = restart(first, Map.of()).getJsonNumber("executionId").longValue();
+        // What the saved training state depends on cannot change on a restart: refused before anything starts.
+        Reply refused = post("/api/executions/" + first + "/restart", parameters(Map.of("train.learning.rate",
+                "1e-3")));
+        assertEquals("train.learning.rate", firstErrorParameter(refused));
+        assertTrue(refused.object().getJsonArray("errors").getJsonObject(0).getString("message")
+                .contains("checkpoint.every.steps"), "the answer says what a restart may change: " + refused.text());
+        assertEquals("STOPPED", get("/api/executions/" + first).object().getString("batchStatus"),
+                "nothing was restarted");
+
+        // The checkpoint interval may change: the state does not depend on it.
+        long second = restart(first, Map.of("checkpoint.every.steps", "5")).getJsonNumber("executionId")
+                .longValue();
         JsonObject completed = awaitEnd(second, Duration.ofMinutes(10));
         assertEquals("COMPLETED", completed.getString("batchStatus"), completed::toString);
         assertEquals(total - done, metric(step(completed, "train"), "readCount"),

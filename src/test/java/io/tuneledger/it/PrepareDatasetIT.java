@@ -22,6 +22,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -42,6 +43,7 @@ class PrepareDatasetIT extends AbstractIT {
         return TestDeployments.application();
     }
 
+    @Tag(AbstractIT.DATABASE)
     @Test
     void theServerRunsOnTheDatabaseThisBuildWasProvisionedFor() throws Exception {
         Reply reply = get("/api/system");
@@ -66,6 +68,7 @@ class PrepareDatasetIT extends AbstractIT {
         assertEquals("true", params.get("redact.pii").getString("defaultValue"));
     }
 
+    @Tag(AbstractIT.DATABASE)
     @Test
     void bundledSampleBecomesAReconciledPiiFreeDatasetVersion() throws Exception {
         JsonObject launched = startJob("prepare-dataset",
@@ -262,6 +265,7 @@ class PrepareDatasetIT extends AbstractIT {
         assertTrue(manifest.getJsonObject("tokens").getInt("min") > 30, manifest.getJsonObject("tokens")::toString);
     }
 
+    @Tag(AbstractIT.DATABASE)
     @Test
     void aDatabaseTableIsReadThroughJdbc() throws Exception {
         String table = "it_tickets_" + System.nanoTime() % 1_000_000_000L;

@@ -14,6 +14,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the plan; the real run removes the job's records and checkpoint files, records exactly what went, and leaves the
  * dataset and the ledger (whose chain still verifies).
  */
+@Tag(AbstractIT.DATABASE)
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class RetentionIT extends AbstractIT {
@@ -37,7 +39,7 @@ class RetentionIT extends AbstractIT {
         String name = unique("retention-it");
         PipelineIT.prepare(name);
         Map<String, String> params = PipelineIT.with(PipelineIT.FAST, "dataset.name", name, "model.name", name,
-                "train.max.length", "32", "train.batch.size", "32", "checkpoint.every.steps", "3");
+                "train.max.length", "16", "train.batch.size", "32", "checkpoint.every.steps", "3");
         JsonObject launched = startJob("fine-tune", params);
         long stopped = launched.getJsonNumber("executionId").longValue();
         long instance = launched.getJsonNumber("instanceId").longValue();

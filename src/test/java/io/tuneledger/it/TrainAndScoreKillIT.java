@@ -32,8 +32,9 @@ class TrainAndScoreKillIT extends ManualServerIT {
     private static final String REFERENCE = unique("kill-reference");
     private static final String KILLED = unique("kill-train");
     private static final Map<String, String> TRAIN = PipelineIT.with(PipelineIT.FAST, "dataset.name", DATA,
-            "train.max.length", "32", "checkpoint.every.steps", "5");
-    private static final int SCORE_RECORDS = 3000;
+            "train.max.length", "16", "checkpoint.every.steps", "5");
+    /** Enough that partition 0 (600 records) is still scoring when the server is killed after 300. */
+    private static final int SCORE_RECORDS = 1200;
 
     @Test
     void killedTrainingAndScoringRestartToTheUninterruptedResults() throws Exception {

@@ -66,12 +66,12 @@ class MiniLmFineTuneTest {
             tokenizerJson = in.readAllBytes();
         }
         Map<String, Tensor> encoder = OnnxBertImporter.importEncoder(ByteBuffer.wrap(onnx), base.config(), base.id());
-        TrainingConfig config = TrainingConfig.builder().optEpochs(1).optLearningRate(1e-4f).build();
+        TrainingConfig config = TrainingConfig.builder().optEpochs(1).optLearningRate(1e-4f).optMaxLength(64).build();
         Path artifact = dir.resolve("model");
         float[][] predicted;
         List<long[]> testIds;
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
-                TextTokenizer tokenizer = TextTokenizer.load(new java.io.ByteArrayInputStream(tokenizerJson), 128);
+                TextTokenizer tokenizer = TextTokenizer.load(new java.io.ByteArrayInputStream(tokenizerJson), 64);
                 BertClassifierModel model = BertClassifierModel.create(manager, base.config(), 2, encoder, null, 42)) {
             FineTuner.Result result = new FineTuner(config, LABELS, dir.resolve("checkpoints"))
                     .train(model, tokenizer, train, validation, new FineTuner.Listener() {
@@ -103,7 +103,7 @@ class MiniLmFineTuneTest {
         ModelArtifact.Loaded loaded = ModelArtifact.load(artifact);
         assertEquals(LABELS, loaded.labels());
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
-                TextTokenizer tokenizer = TextTokenizer.load(Files.newInputStream(loaded.tokenizer()), 128);
+                TextTokenizer tokenizer = TextTokenizer.load(Files.newInputStream(loaded.tokenizer()), 64);
                 BertClassifierModel model = ModelArtifact.classifier(manager, loaded)) {
             float[][] again = BatchPredictor.probabilities(model, tokenizer, testIds, 32, manager);
             for (int i = 0; i < again.length; i++) {
