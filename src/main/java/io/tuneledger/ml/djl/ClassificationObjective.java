@@ -82,10 +82,15 @@ public final class ClassificationObjective implements TrainingObjective {
     @Override
     public Validation validate(NDManager parent, int batchSize) {
         JniUtils.setGradMode(false);
-        float[][] probabilities = BatchPredictor.probabilities(model, tokenizer, validIds, batchSize, parent);
-        int[] truth = validation.stream().mapToInt(LabelledText::label).toArray();
+        return validation(BatchPredictor.probabilities(model, tokenizer, validIds, batchSize, parent), labels,
+                validation);
+    }
+
+    /** Macro-F1 and the rest, and the cross-entropy, of {@code probabilities} for {@code examples}. */
+    static Validation validation(float[][] probabilities, List<String> labels, List<LabelledText> examples) {
+        int[] truth = examples.stream().mapToInt(LabelledText::label).toArray();
         return new Validation(ClassificationMetrics.of(labels, truth, BatchPredictor.argmax(probabilities)),
-                crossEntropy(probabilities, validation));
+                crossEntropy(probabilities, examples));
     }
 
     /** Mean of -ln p(true label); a probability of 0 counts as the smallest positive float. */
@@ -110,6 +115,11 @@ public final class ClassificationObjective implements TrainingObjective {
     /** Labels, training-set size and a hash of the training ids and labels. */
     @Override
     public String fingerprint() {
+        return fingerprint(labels, train);
+    }
+
+    /** Labels, training-set size and a hash of the training ids and labels. */
+    static String fingerprint(List<String> labels, List<LabelledText> train) {
         int h = train.stream().map(t -> t.id() + "\u0000" + t.label()).collect(Collectors.joining("\n")).hashCode();
         return labels + "|" + train.size() + "|" + Integer.toHexString(h);
     }

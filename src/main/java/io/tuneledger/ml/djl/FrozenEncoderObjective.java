@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
-import io.tuneledger.ml.ClassificationMetrics;
 import io.tuneledger.ml.LabelledText;
 import io.tuneledger.ml.TrainingConfig;
 import io.tuneledger.ml.weights.BertWeights;
@@ -16,7 +15,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
@@ -106,10 +104,7 @@ final class FrozenEncoderObjective implements TrainingObjective {
 
     @Override
     public Validation validate(NDManager parent, int batchSize) {
-        float[][] probabilities = probabilities(validationVectors, parent);
-        int[] truth = validation.stream().mapToInt(LabelledText::label).toArray();
-        return new Validation(ClassificationMetrics.of(labels, truth, BatchPredictor.argmax(probabilities)),
-                ClassificationObjective.crossEntropy(probabilities, validation));
+        return ClassificationObjective.validation(probabilities(validationVectors, parent), labels, validation);
     }
 
     /** The head's probabilities for vectors of the encoder. */
@@ -153,8 +148,7 @@ final class FrozenEncoderObjective implements TrainingObjective {
     /** Labels, training-set size and a hash of the training ids and labels: the baseline's own kind of state. */
     @Override
     public String fingerprint() {
-        int h = train.stream().map(t -> t.id() + "\u0000" + t.label()).collect(Collectors.joining("\n")).hashCode();
-        return "frozen-encoder|" + labels + "|" + train.size() + "|" + Integer.toHexString(h);
+        return "frozen-encoder|" + ClassificationObjective.fingerprint(labels, train);
     }
 
     @Override
