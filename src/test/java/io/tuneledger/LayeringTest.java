@@ -22,7 +22,8 @@ class LayeringTest {
     static final List<String> LAYERS = List.of("config", "job", "ml", "ml.weights", "data", "ml.djl", "audit",
             "registry", "batch", "audit.report", "launch", "api");
 
-    private static final Pattern REFERENCE = Pattern.compile("\\b(?:io\\.tuneledger\\.([a-z.]+?)\\.[A-Z]|(ai\\.djl)\\.)");
+    private static final Pattern REFERENCE =
+            Pattern.compile("\\b(?:io\\.tuneledger\\.([a-z.]+?)\\.[A-Z]|(ai\\.djl)\\.)");
 
     @Test
     void noPackageReachesAboveItselfAndOnlyTheEngineNamesDjl() throws Exception {

@@ -83,17 +83,19 @@ public class AuthenticationFilter extends HttpFilter {
     private void recordFailure(HttpServletRequest request, String user, String reason) {
         String tried = user == null ? "" : user.length() > 200 ? user.substring(0, 200) : user;
         try {
-            ledger.append("unauthenticated", AuditAction.AUTH_FAILED, SubjectType.USER, tried, Json.createObjectBuilder()
+            ledger.append("unauthenticated", AuditAction.AUTH_FAILED, SubjectType.USER, tried,
+                    Json.createObjectBuilder()
                     .add("reason", reason)
                     .add("method", request.getMethod())
                     .add("path", request.getRequestURI())
                     .add("remoteAddress", request.getRemoteAddr())
                     .build());
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, LogId.AUTH_FAILURE_NOT_RECORDED + " A failed authentication could not be recorded in the audit ledger", e);
+            LOG.log(Level.SEVERE, LogId.AUTH_FAILURE_NOT_RECORDED
+                    + " A failed authentication could not be recorded in the audit ledger", e);
         }
-        LOG.warning(() -> LogId.AUTH_FAILURE_RECORDED + " Authentication failed for user '" + tried + "' from " + request.getRemoteAddr()
-                + " (" + reason + ")");
+        LOG.warning(() -> LogId.AUTH_FAILURE_RECORDED + " Authentication failed for user '" + tried + "' from "
+                + request.getRemoteAddr() + " (" + reason + ")");
     }
 
     /**

@@ -41,7 +41,8 @@ public class BaselineBatchlet extends AbstractBatchlet {
             return "STOPPED";
         }
         run.write(FineTuneRun.BASELINE_FILE, baseline.toJson());
-        LOG.info(() -> LogId.BASELINE_RESULT + " Baseline (" + baseline.mode() + "): test " + baseline.test().summary());
+        LOG.info(() -> LogId.BASELINE_RESULT + " Baseline (" + baseline.describeMode() + "): test "
+                + baseline.test().describe());
         return "COMPLETED";
     }
 

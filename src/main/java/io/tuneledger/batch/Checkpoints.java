@@ -8,7 +8,9 @@ final class Checkpoints {
     private Checkpoints() {
     }
 
-    /** {@code checkpoint} as a {@code P}; null for none; an {@link IllegalStateException} naming both types otherwise. */
+    /**
+     * {@code checkpoint} as a {@code P}; null for none; an {@link IllegalStateException} naming both types otherwise.
+     */
     static <P extends Serializable> P cast(Serializable checkpoint, Class<P> type, String step, String role) {
         if (checkpoint == null) {
             return null;

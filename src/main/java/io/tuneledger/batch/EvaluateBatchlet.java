@@ -37,8 +37,8 @@ public class EvaluateBatchlet extends AbstractBatchlet {
         }
         Evaluation evaluation = new Evaluation(test, validation, run.baseline(), training);
         run.write(FineTuneRun.EVALUATION_FILE, evaluation.toJson());
-        LOG.info(() -> LogId.TEST_RESULT + " Fine-tuned model: test " + test.summary() + " (baseline "
-                + evaluation.baseline().test().summary() + ")");
+        LOG.info(() -> LogId.TEST_RESULT + " Fine-tuned model: test " + test.describe() + " (baseline "
+                + evaluation.baseline().test().describe() + ")");
         return "COMPLETED";
     }
 }

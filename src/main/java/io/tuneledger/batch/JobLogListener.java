@@ -38,8 +38,8 @@ public class JobLogListener extends AbstractJobListener {
 
     @Override
     public void beforeJob() {
-        LOG.info(() -> LogId.JOB_STARTED + " Job " + jobContext.getJobName() + " execution " + jobContext.getExecutionId()
-                + " (instance " + jobContext.getInstanceId() + ") started");
+        LOG.info(() -> LogId.JOB_STARTED + " Job " + jobContext.getJobName() + " execution "
+                + jobContext.getExecutionId() + " (instance " + jobContext.getInstanceId() + ") started");
         JobOperator operator = BatchRuntime.getJobOperator();
         int executions = operator.getJobExecutions(operator.getJobInstance(jobContext.getExecutionId())).size();
         ledger.append(AuditLedger.SYSTEM, executions > 1 ? AuditAction.JOB_RESTARTED : AuditAction.JOB_STARTED,

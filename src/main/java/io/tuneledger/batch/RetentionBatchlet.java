@@ -135,7 +135,8 @@ public class RetentionBatchlet extends AbstractBatchlet {
             operator = delegating.getDelegate();
         }
         if (!(operator instanceof AbstractJobOperator jberet)) {
-            LOG.warning(LogId.RETENTION_CACHE_KEPT + " The job operator is not JBeret's; purged executions may be listed until restart");
+            LOG.warning(LogId.RETENTION_CACHE_KEPT
+                    + " The job operator is not JBeret's; purged executions may be listed until restart");
             return;
         }
         JobRepository repository = jberet.getJobRepository();

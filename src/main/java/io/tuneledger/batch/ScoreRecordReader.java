@@ -21,8 +21,9 @@ import java.nio.file.Path;
 
 /**
  * Reads the records of one score partition (record number modulo the partition count), cleaned and redacted as the
- * model's training data was. The input comes from the partition plan ({@link ScorePartitionMapper}). A record that cannot be scored (no id, no text, bad JSON, ...) becomes an item with its
- * reason, so it is reported, never dropped. Checkpoint: the input position, so a restart reads nothing twice.
+ * model's training data was. The input comes from the partition plan ({@link ScorePartitionMapper}). A record
+ * that cannot be scored (no id, no text, bad JSON, ...) becomes an item with its reason, so it is reported, never
+ * dropped. Checkpoint: the input position, so a restart reads nothing twice.
  */
 @Named
 @Dependent

@@ -31,7 +31,8 @@ public class StepAuditListener extends AbstractStepListener {
 
     @Override
     public void beforeStep() {
-        ledger.append(AuditLedger.SYSTEM, AuditAction.STEP_STARTED, SubjectType.JOB_EXECUTION, Long.toString(jobContext.getExecutionId()),
+        ledger.append(AuditLedger.SYSTEM, AuditAction.STEP_STARTED, SubjectType.JOB_EXECUTION,
+                Long.toString(jobContext.getExecutionId()),
                 Json.createObjectBuilder().add("step", stepContext.getStepName())
                         .add("stepExecutionId", stepContext.getStepExecutionId()).build());
     }
@@ -43,7 +44,8 @@ public class StepAuditListener extends AbstractStepListener {
             return;
         }
         String message = String.valueOf(error.getMessage());
-        ledger.append(AuditLedger.SYSTEM, AuditAction.STEP_FAILED, SubjectType.JOB_EXECUTION, Long.toString(jobContext.getExecutionId()),
+        ledger.append(AuditLedger.SYSTEM, AuditAction.STEP_FAILED, SubjectType.JOB_EXECUTION,
+                Long.toString(jobContext.getExecutionId()),
                 Json.createObjectBuilder().add("step", stepContext.getStepName())
                         .add("error", error.getClass().getName())
                         .add("message", message.length() > 2000 ? message.substring(0, 2000) + "..." : message)

@@ -144,7 +144,8 @@ public record RetentionPlan(int olderThanDays, Instant cutoff, String purge, boo
         JsonArrayBuilder instances = Json.createArrayBuilder();
         for (Instance i : jobInstances) {
             instances.add(Json.createObjectBuilder().add("id", i.id()).add("job", i.job())
-                    .add("lastEnded", i.lastEnded().toString()).add("executions", Json.createArrayBuilder(i.executions())));
+                    .add("lastEnded", i.lastEnded().toString())
+                    .add("executions", Json.createArrayBuilder(i.executions())));
         }
         JsonArrayBuilder files = Json.createArrayBuilder();
         for (CheckpointFile f : checkpoints) {

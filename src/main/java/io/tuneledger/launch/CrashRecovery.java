@@ -79,10 +79,12 @@ public class CrashRecovery {
             String status = execution.status();
             try {
                 self.markFailed(id, status);
-                LOG.warning(() -> LogId.CRASHED_EXECUTION_FAILED + " Execution " + id + " was " + status + " when the server stopped: marked"
-                        + " FAILED (exit status " + EXIT_STATUS + "); restart it to resume from its last checkpoint");
+                LOG.warning(() -> LogId.CRASHED_EXECUTION_FAILED + " Execution " + id + " was " + status
+                        + " when the server stopped: marked FAILED (exit status " + EXIT_STATUS
+                        + "); restart it to resume from its last checkpoint");
             } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, LogId.CRASHED_EXECUTION_NOT_MARKED + " Execution " + id + " could not be marked FAILED after the crash", e);
+                LOG.log(Level.SEVERE, LogId.CRASHED_EXECUTION_NOT_MARKED + " Execution " + id
+                        + " could not be marked FAILED after the crash", e);
             }
         }
     }
@@ -121,7 +123,8 @@ public class CrashRecovery {
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot mark execution " + executionId + " FAILED: " + e.getMessage(), e);
         }
-        ledger.append(AuditLedger.SYSTEM, AuditAction.JOB_RECOVERED, SubjectType.JOB_EXECUTION, Long.toString(executionId),
+        ledger.append(AuditLedger.SYSTEM, AuditAction.JOB_RECOVERED, SubjectType.JOB_EXECUTION,
+                Long.toString(executionId),
                 Json.createObjectBuilder().add("previousStatus", previousStatus).add("batchStatus", "FAILED")
                         .add("exitStatus", EXIT_STATUS).add("runningSteps", steps)
                         .add("reason", "the server stopped while the execution was running").build());

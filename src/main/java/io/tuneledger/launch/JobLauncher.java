@@ -147,8 +147,8 @@ public class JobLauncher {
         }
         try {
             long restarted = operator().restart(executionId, toProperties(checked.parameters()));
-            LOG.info(() -> LogId.JOB_RESTARTED + " Restarted execution " + executionId + " of job " + previous.getJobName()
-                    + " as execution " + restarted);
+            LOG.info(() -> LogId.JOB_RESTARTED + " Restarted execution " + executionId + " of job "
+                    + previous.getJobName() + " as execution " + restarted);
             ledger.append(actor, AuditAction.JOB_RESTART_REQUESTED, SubjectType.JOB_EXECUTION, Long.toString(restarted),
                     Json.createObjectBuilder().add("job", previous.getJobName()).add("restartOf", executionId)
                             .add("overrides", Json.createObjectBuilder(new TreeMap<String, Object>(overrides)))

@@ -10,6 +10,11 @@ import java.util.function.Function;
  */
 public record Baseline(String mode, int steps, int bestEpoch, TaskMetrics validation, TaskMetrics test) {
 
+    /** The mode as a person reads it: {@code frozen encoder} for {@code head}. */
+    public String describeMode() {
+        return "head".equals(mode) ? "frozen encoder" : mode;
+    }
+
     public JsonObject toJson() {
         return Json.createObjectBuilder().add("mode", mode).add("steps", steps).add("bestEpoch", bestEpoch)
                 .add("validation", validation.toJson()).add("test", test.toJson()).build();

@@ -19,8 +19,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -242,6 +245,78 @@ public abstract class AbstractIT {
             Thread.sleep(250);
         }
         return fail("execution " + executionId + " did not end within " + timeout + "; last seen: " + last);
+    }
+
+    /**
+     * Training settings for the tests of mechanics (stop, restart, kill, gate, retention, the console, the CLI): the
+     * least work that still runs every step of the job. One epoch of 8-token texts in batches of 64 is 9 updates on
+     * the sample's 560 training records, with a checkpoint every 2.
+     */
+    protected static final Map<String, String> MECHANICS = Map.of("train.epochs", "1", "train.max.length", "8",
+            "train.batch.size", "64", "train.learning.rate", "3e-4", "checkpoint.every.steps", "2");
+
+    private static String sampleDataset;
+
+    /**
+     * A dataset of the bundled sample, prepared on first use and shared by the tests that only train on it (each under
+     * its own model name), so that the suite prepares it once.
+     */
+    protected static synchronized String sampleDataset() throws Exception {
+        if (sampleDataset == null) {
+            String name = unique("sample");
+            prepare(name);
+            sampleDataset = name;
+        }
+        return sampleDataset;
+    }
+
+    /** The parameter named by the first error of a 400 answer. */
+    protected static String firstErrorParameter(Reply reply) {
+        assertEquals(400, reply.status(), reply::text);
+        return reply.object().getJsonArray("errors").getJsonObject(0).getString("parameter");
+    }
+
+    /** Prepares a dataset of the bundled sample named {@code dataset}. */
+    protected static void prepare(String dataset) throws Exception {
+        JsonObject done = awaitEnd(startJob("prepare-dataset", Map.of("dataset.name", dataset, "input.path", SAMPLE))
+                .getJsonNumber("executionId").longValue(), Duration.ofMinutes(5));
+        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+    }
+
+    /** Polls until the train step of an execution has done at least {@code steps} updates. */
+    protected static int awaitTrainingSteps(long executionId, int steps) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonObject e = get("/api/executions/" + executionId).object();
+            for (JsonValue v : e.getJsonArray("steps")) {
+                JsonObject s = v.asJsonObject();
+                if (s.getString("stepName").equals("train") && s.get("progress") instanceof JsonObject p
+                        && p.getInt("done") >= steps) {
+                    return p.getInt("done");
+                }
+            }
+            if (!e.getString("batchStatus").equals("STARTED") && !e.getString("batchStatus").equals("STARTING")) {
+                throw new AssertionError("execution " + executionId + " ended before step " + steps + ": " + e);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("execution " + executionId + " did not reach training step " + steps);
+    }
+
+    /** {@code base} with the {@code pairs} (name, value, ...) added or replaced. */
+    protected static Map<String, String> with(Map<String, String> base, String... pairs) {
+        Map<String, String> m = new HashMap<>(base);
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put(pairs[i], pairs[i + 1]);
+        }
+        return m;
+    }
+
+    /** The SHA-256 of a file, in hex. */
+    protected static String sha256(Path file) throws Exception {
+        MessageDigest d = MessageDigest.getInstance("SHA-256");
+        d.update(Files.readAllBytes(file));
+        return HexFormat.of().formatHex(d.digest());
     }
 
     /** The step of an execution named {@code stepName}. */

@@ -84,7 +84,7 @@ class ApiSemanticsIT extends AbstractIT {
 
         Reply blank = postWithKey("/api/jobs/prepare-dataset/executions", body, " ");
         assertEquals(400, blank.status(), blank.text());
-        assertEquals("Idempotency-Key", PipelineIT.firstErrorParameter(blank));
+        assertEquals("Idempotency-Key", firstErrorParameter(blank));
     }
 
     @Test

@@ -99,10 +99,11 @@ class CliIT extends AbstractIT {
         assertEquals(6, cli(Map.of("TUNELEDGER_ROLE", "auditor"), "stop", stopId).exit(), "auditors cannot stop");
         assertEquals(6, cli(Map.of("TUNELEDGER_URL", "http://127.0.0.1:9"), "list").exit(), "unreachable");
 
-        PipelineIT.prepare(unique("cli-gate"));
-        Run gate = cli("start", "fine-tune", "-p", "dataset.name=" + unique("cli-gate"), "-p",
-                "model.name=" + unique("cli-gate"), "-p", "train.mode=head", "-p", "train.epochs=1", "-p",
-                "train.max.length=16", "-p", "train.batch.size=64", "-p", "gate.min.macro.f1=0.999", "--wait");
+        List<String> gateRun = new ArrayList<>(List.of("start", "fine-tune", "-p", "dataset.name=" + sampleDataset(),
+                "-p", "model.name=" + unique("cli-gate"), "-p", "train.mode=head", "-p", "gate.min.macro.f1=0.999"));
+        MECHANICS.forEach((name, value) -> gateRun.addAll(List.of("-p", name + "=" + value)));
+        gateRun.add("--wait");
+        Run gate = cli(gateRun.toArray(String[]::new));
         assertEquals(7, gate.exit(), gate.err());
     }
 }

@@ -100,8 +100,7 @@ class ConsoleIT extends AbstractIT {
 
                 // Corrected, with short training settings: launched, and the page follows the execution.
                 browser.type(field(form, "input.path"), input.getFileName().toString());
-                for (Map.Entry<String, String> e : Map.of("labels", "ham,spam", "train.epochs", "1",
-                        "train.max.length", "16", "train.batch.size", "32", "checkpoint.every.steps", "3").entrySet()) {
+                for (Map.Entry<String, String> e : with(MECHANICS, "labels", "ham,spam").entrySet()) {
                     browser.type(field(form, e.getKey()), e.getValue());
                 }
                 form.findElement(By.cssSelector("button[type=submit]")).click();
@@ -135,7 +134,7 @@ class ConsoleIT extends AbstractIT {
                 assertEquals(1, browser.all(By.cssSelector("#chart-loss canvas")).size(), "training loss chart");
                 assertEquals(1, browser.all(By.cssSelector("#chart-validation canvas")).size(), "validation chart");
                 JsonObject curves = get("/api/executions/" + executionId + "/curves").object().getJsonObject("train");
-                assertEquals(18, curves.getJsonArray("loss").size(), "one loss per optimisation step: 560 / 32");
+                assertEquals(9, curves.getJsonArray("loss").size(), "one loss per optimisation step: 560 / 64");
                 assertEquals(1, curves.getJsonArray("validationMacroF1").size(), "one epoch");
                 assertTrue(browser.all(By.cssSelector("[data-action]")).isEmpty(), "no actions on a completed run");
                 assertTrue(browser.all(By.cssSelector("[data-report]")).isEmpty(), "reports are for auditors");

@@ -10,10 +10,13 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.TargetsContainer;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
 
 /**
  * Base of the tests that stop, kill and start the server themselves, on Arquillian's manual container (their own
- * failsafe execution, see pom.xml): {@link #startServer()}, {@link #killServer()}, {@link #restartServer()}.
+ * failsafe execution, see pom.xml): {@link #startServer()}, {@link #killServer()}, {@link #restartServer()}. The tests
+ * of a class share one server process where they can: each deploys the application and undeploys it after itself,
+ * and the server stops after the class.
  */
 abstract class ManualServerIT extends AbstractIT {
 
@@ -32,10 +35,16 @@ abstract class ManualServerIT extends AbstractIT {
         return TestDeployments.application();
     }
 
-    /** Starts the server and deploys the application (it stays deployed across restarts). */
+    /** Whether this test deployed the application. */
+    private boolean deployed;
+
+    /** Starts the server unless an earlier test of the class left it running, and deploys the application. */
     void startServer() {
-        controller.start(CONTAINER);
+        if (!controller.isStarted(CONTAINER)) {
+            controller.start(CONTAINER);
+        }
         deployer.deploy(APP);
+        deployed = true;
     }
 
     /** A clean stop, then a start. */
@@ -44,13 +53,19 @@ abstract class ManualServerIT extends AbstractIT {
         controller.start(CONTAINER);
     }
 
-    /** Undeploys and stops; for a finally block. */
-    void stopServer() {
-        try {
-            deployer.undeploy(APP);
-        } finally {
-            controller.stop(CONTAINER);
+    /**
+     * Undeploys the application after each test (starting the server again if the test left it killed) and leaves the
+     * server running for the next test; Arquillian stops it after the class.
+     */
+    @AfterEach
+    void undeploy() {
+        if (!deployed) {
+            return;
         }
+        if (!controller.isStarted(CONTAINER)) {
+            controller.start(CONTAINER);
+        }
+        deployer.undeploy(APP);
     }
 
     /**

@@ -361,11 +361,6 @@ class PrepareDatasetIT extends AbstractIT {
         return file.getFileName().toString();
     }
 
-    static String sha256(Path file) throws Exception {
-        return java.util.HexFormat.of().formatHex(
-                java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-    }
-
     private static List<String> parameterNames(Reply reply) {
         return reply.object().getJsonArray("errors").stream().map(JsonValue::asJsonObject)
                 .map(e -> e.getString("parameter", "")).toList();

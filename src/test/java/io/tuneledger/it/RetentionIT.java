@@ -37,13 +37,12 @@ class RetentionIT extends AbstractIT {
     @Test
     void oldRecordsAndCheckpointsGoTheDatasetAndTheLedgerStay() throws Exception {
         String name = unique("retention-it");
-        PipelineIT.prepare(name);
-        Map<String, String> params = PipelineIT.with(PipelineIT.FAST, "dataset.name", name, "model.name", name,
-                "train.max.length", "16", "train.batch.size", "32", "checkpoint.every.steps", "3");
+        prepare(name);
+        Map<String, String> params = with(MECHANICS, "dataset.name", name, "model.name", name);
         JsonObject launched = startJob("fine-tune", params);
         long stopped = launched.getJsonNumber("executionId").longValue();
         long instance = launched.getJsonNumber("instanceId").longValue();
-        PipelineIT.awaitTrainingSteps(stopped, 3);
+        awaitTrainingSteps(stopped, 2);
         assertEquals(202, post("/api/executions/" + stopped + "/stop", parameters(Map.of())).status());
         assertEquals("STOPPED", awaitEnd(stopped, Duration.ofMinutes(5)).getString("batchStatus"));
         Reply abandoned = as("operator", () -> post("/api/executions/" + stopped + "/abandon", null));
@@ -97,6 +96,7 @@ class RetentionIT extends AbstractIT {
         assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
         return done;
     }
+
     private static JsonObject lastEvent(String subject, String action) throws Exception {
         return events(subject).stream().filter(e -> e.getString("action").equals(action)).findFirst()
                 .map(e -> e.getJsonObject("details")).orElseThrow(() -> new AssertionError("no " + action));

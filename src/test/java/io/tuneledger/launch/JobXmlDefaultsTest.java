@@ -53,7 +53,8 @@ class JobXmlDefaultsTest {
     void thePipelineInheritsEveryStepOfTheThreeJobsAndDefinesNoArtifactOfItsOwn() throws Exception {
         String pipeline = Files.readString(Path.of("batch-jobs", "pipeline.xml"));
         List<String> inherited = new ArrayList<>();
-        Matcher m = Pattern.compile("<step id=\"([^\"]+)\" parent=\"([^\"]+)\" jsl-name=\"([^\"]+)\"").matcher(pipeline);
+        Matcher m = Pattern.compile("<step id=\"([^\"]+)\" parent=\"([^\"]+)\" jsl-name=\"([^\"]+)\"")
+                .matcher(pipeline);
         while (m.find()) {
             assertEquals(m.group(1), m.group(2), "a pipeline step inherits the step of the same name");
             inherited.add(m.group(3) + ":" + m.group(1));

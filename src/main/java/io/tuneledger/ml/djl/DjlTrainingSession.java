@@ -73,7 +73,9 @@ public final class DjlTrainingSession implements TrainingSession {
     private int[] order;
     private int orderEpoch = -1;
 
-    /** A session at step 0 for {@code objective} (weights as loaded); best weights of each epoch go to {@code workDir}. */
+    /**
+     * A session at step 0 for {@code objective} (weights as loaded); best weights of each epoch go to {@code workDir}.
+     */
     public DjlTrainingSession(TrainingConfig config, TrainingObjective objective, Path workDir) throws IOException {
         if (objective.trainSize() == 0) {
             throw new IllegalArgumentException("No training examples");

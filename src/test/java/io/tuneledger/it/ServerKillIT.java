@@ -1,0 +1,247 @@
+package io.tuneledger.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.BufferedWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The server stopped, or killed with SIGKILL (no shutdown hooks, nothing flushed: a power cut for the JVM), while
+ * jobs run; started again, the executions restarted through the API. Each restart resumes from the last checkpoint
+ * and ends exactly where an uninterrupted run ends: the same records once each, the same dataset version, the same
+ * weights bit for bit, the same predictions byte for byte. The tests share one server, which they stop, kill and
+ * start themselves (Arquillian's manual container, in its own failsafe execution: see pom.xml).
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ServerKillIT extends ManualServerIT {
+
+    @Test
+    void aFailedExecutionIsRestartedFromItsCheckpointAfterAServerStopAndStart() throws Exception {
+        startServer();
+        JsonObject launched = startJob(FaultInjectionJob.NAME,
+                Map.of("dataset.name", unique("server-restart"), "input.path", SAMPLE, "fail.at.item", "175"));
+        long first = launched.getJsonNumber("executionId").longValue();
+        JsonObject failed = awaitEnd(first, Duration.ofMinutes(2));
+        assertEquals("FAILED", failed.getString("batchStatus"), failed::toString);
+        assertEquals(150, metric(step(failed, "ingest"), "writeCount"));
+
+        restartServer();
+
+        JsonObject afterRestart = get("/api/executions/" + first).object();
+        assertEquals("FAILED", afterRestart.getString("batchStatus"), "the execution survived in the repository");
+        assertEquals(150, metric(step(afterRestart, "ingest"), "writeCount"));
+
+        JsonObject restarted = restart(first, Map.of("fail.at.item", "0"));
+        JsonObject done = awaitEnd(restarted.getJsonNumber("executionId").longValue(), Duration.ofMinutes(2));
+        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+        assertEquals(sampleIds().size() - 150, metric(step(done, "ingest"), "readCount"),
+                "resumed after line 150, not from the start");
+
+        Path accepted = storeHome().resolve("staging").resolve(launched.get("instanceId").toString())
+                .resolve("accepted.jsonl");
+        assertEquals(sampleIds(), readJsonl(accepted).stream().map(o -> o.getString("id")).toList(),
+                "each record exactly once, in input order");
+    }
+
+    /** Ingest records: the sample's mails repeated with distinct ids and closing lines, enough to be killed in. */
+    private static final int INGEST_RECORDS = 2000;
+
+    @Tag(AbstractIT.DATABASE)
+    @Test
+    void killedMidIngestRestartsToTheSameDatasetVersion() throws Exception {
+        startServer();
+        Path input = writeInput("kill-ingest", INGEST_RECORDS, (round, m) -> Json.createObjectBuilder(m)
+                .add("id", round + "/" + m.getString("id"))
+                .add("text", round == 0 ? m.getString("text") : m.getString("text") + "\n\nref " + round).build());
+        Map<String, String> params = Map.of("input.path", input.getFileName().toString(), "labels", "ham,spam",
+                "checkpoint.every.records", "50");
+        JsonObject reference = prepareAndRead(with(params, "dataset.name", unique("ingest-reference")));
+
+        String killed = unique("ingest-killed");
+        long first = startJob("prepare-dataset", with(params, "dataset.name", killed)).getJsonNumber("executionId")
+                .longValue();
+        long readAtKill = awaitIngestProgress(first, 400);
+        killServer();
+        controller.start(CONTAINER);
+
+        JsonObject stale = get("/api/executions/" + first).object();
+        long committed = step(stale, "ingest").getJsonObject("counts").getJsonNumber("read").longValue();
+        assertTrue(committed >= 300 && committed < INGEST_RECORDS, "killed mid-ingest after " + committed);
+        JsonObject done = awaitEnd(restart(first, Map.of()).getJsonNumber("executionId").longValue(),
+                Duration.ofMinutes(5));
+        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+        assertEquals(INGEST_RECORDS - committed, metric(step(done, "ingest"), "readCount"),
+                "the restart read only what was not committed (killed at ~" + readAtKill + ")");
+
+        JsonObject manifest = manifest(killed, "latest");
+        assertEquals(reference.getString("contentSha256"), manifest.getString("contentSha256"));
+        assertEquals(reference.getJsonObject("counts"), manifest.getJsonObject("counts"));
+        assertEquals(INGEST_RECORDS, manifest.getJsonObject("counts").getInt("read"));
+    }
+
+    /**
+     * Two epochs, so that the kill comes after the first epoch's validation and best weights, which the resumed run
+     * needs: 18 updates, a checkpoint every 3 (the first epoch ends with the checkpoint after update 9).
+     */
+    private static final Map<String, String> TRAIN = with(MECHANICS, "train.epochs", "2",
+            "checkpoint.every.steps", "3");
+    /** Score records: partition 0 (600 records) is still scoring when the server is killed after 300. */
+    private static final int SCORE_RECORDS = 1200;
+
+    @Test
+    void killedTrainingAndScoringRestartToTheUninterruptedResults() throws Exception {
+        startServer();
+        String data = unique("kill-data");
+        prepare(data);
+
+        // Training: an uninterrupted reference, polled every 100 ms as a busy console would, then a run killed in
+        // its second epoch (the last checkpoint at or after the first epoch's end).
+        String referenceModel = unique("kill-reference");
+        String killedModel = unique("kill-train");
+        JsonObject reference = train(with(TRAIN, "dataset.name", data, "model.name", referenceModel));
+        long first = startJob("fine-tune", with(TRAIN, "dataset.name", data, "model.name", killedModel))
+                .getJsonNumber("executionId").longValue();
+        awaitTrainingSteps(first, 12);
+        killServer();
+        controller.start(CONTAINER);
+        JsonObject stale = get("/api/executions/" + first).object();
+        assertEquals("FAILED", stale.getString("batchStatus"), "marked FAILED at the server's start");
+        assertEquals("CRASHED", stale.getString("exitStatus"));
+        assertEquals("FAILED", step(stale, "train").getString("batchStatus"));
+        JsonObject recovered = events("job-execution:" + first).get(0);
+        assertEquals("job.recovered", recovered.getString("action"), recovered::toString);
+        assertEquals("STARTED", recovered.getJsonObject("details").getString("previousStatus"));
+        int committed = step(stale, "train").getJsonObject("progress").getInt("done");
+        assertTrue(committed >= 9 && committed < 18, "killed after the first epoch: " + committed + " steps");
+        long second = restart(first, Map.of()).getJsonNumber("executionId").longValue();
+        JsonObject done = awaitEnd(second, Duration.ofMinutes(10));
+        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+        assertEquals(18 - committed, metric(step(done, "train"), "readCount"),
+                "the restart made only the updates after the last checkpoint");
+        JsonObject resumed = get("/api/models/" + killedModel + "/versions/1").object();
+        assertEquals(reference.getString("weightsSha256"), resumed.getString("weightsSha256"),
+                "the resumed run ends with the uninterrupted run's weights");
+
+        // Scoring: an uninterrupted reference, then a run killed part-way.
+        Path input = writeInput("kill-score", SCORE_RECORDS, (round, m) -> Json.createObjectBuilder()
+                .add("id", round + "/" + m.getString("id")).add("text", m.getString("text")).build());
+        Map<String, String> score = Map.of("model.name", referenceModel, "model.version", "1",
+                "input.path", input.getFileName().toString(), "score.batch.size", "16", "score.partitions", "2");
+        JsonObject scored = awaitEnd(startJob("score", with(score, "output.path", referenceModel + ".jsonl"))
+                .getJsonNumber("executionId").longValue(), Duration.ofMinutes(10));
+        assertEquals("COMPLETED", scored.getString("batchStatus"), scored::toString);
+        Path referenceOutput = storeHome().resolve("outbox").resolve(referenceModel + ".jsonl");
+
+        JsonObject launched = startJob("score", with(score, "output.path", killedModel + ".jsonl"));
+        long scoring = launched.getJsonNumber("executionId").longValue();
+        awaitPartLines(launched.getJsonNumber("instanceId").longValue(), 300);
+        killServer();
+        controller.start(CONTAINER);
+        Path output = storeHome().resolve("outbox").resolve(killedModel + ".jsonl");
+        assertTrue(Files.notExists(output), "no output before the merge");
+        JsonObject rescored = awaitEnd(restart(scoring, Map.of()).getJsonNumber("executionId").longValue(),
+                Duration.ofMinutes(10));
+        assertEquals("COMPLETED", rescored.getString("batchStatus"), rescored::toString);
+        List<JsonObject> lines = readJsonl(output);
+        assertEquals(SCORE_RECORDS, lines.size());
+        assertEquals(SCORE_RECORDS, lines.stream().map(l -> l.getString("id")).distinct().count());
+        assertEquals(sha256(referenceOutput), sha256(output),
+                "the restarted run's predictions equal the uninterrupted run's, byte for byte");
+    }
+
+    private static JsonObject prepareAndRead(Map<String, String> params) throws Exception {
+        JsonObject launched = startJob("prepare-dataset", params);
+        JsonObject done = awaitEnd(launched.getJsonNumber("executionId").longValue(), Duration.ofMinutes(5));
+        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+        return manifest(params.get("dataset.name"), "latest");
+    }
+
+    /** An uninterrupted fine-tune, polled every 100 ms; returns its registered version. */
+    private static JsonObject train(Map<String, String> params) throws Exception {
+        long id = startJob("fine-tune", params).getJsonNumber("executionId").longValue();
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        JsonObject e;
+        do {
+            Thread.sleep(100);
+            e = get("/api/executions/" + id).object();
+        } while (!Set.of("COMPLETED", "FAILED", "STOPPED").contains(e.getString("batchStatus"))
+                && System.nanoTime() < deadline);
+        assertEquals("COMPLETED", e.getString("batchStatus"), e.toString());
+        return get("/api/models/" + params.get("model.name") + "/versions/1").object();
+    }
+
+    /** Polls until the ingest step has committed at least {@code records}; returns what it had. */
+    private static long awaitIngestProgress(long executionId, long records) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonObject e = get("/api/executions/" + executionId).object();
+            JsonObject ingest = e.getJsonArray("steps").stream().map(v -> v.asJsonObject())
+                    .filter(s -> s.getString("stepName").equals("ingest")).findFirst().orElse(null);
+            if (ingest != null && ingest.getJsonObject("counts").containsKey("read")) {
+                long read = ingest.getJsonObject("counts").getJsonNumber("read").longValue();
+                assertTrue(read < INGEST_RECORDS, "ingest finished before the kill: make the input bigger");
+                if (read >= records) {
+                    return read;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("ingest of execution " + executionId + " did not reach " + records + " records");
+    }
+
+    /** Waits until partition 0 of a score job instance has written at least {@code lines} lines. */
+    private static void awaitPartLines(long instanceId, int lines) throws Exception {
+        Path part = storeHome().resolve("runs").resolve(Long.toString(instanceId)).resolve("score")
+                .resolve("part-0.jsonl");
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(part)) {
+                long n;
+                try (var s = Files.lines(part)) {
+                    n = s.count();
+                }
+                assertTrue(n < SCORE_RECORDS / 2, "partition 0 finished before the kill: make the input bigger");
+                if (n >= lines) {
+                    return;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("partition 0 did not reach " + lines + " lines");
+    }
+
+    /** A record of an input file made from the sample: the sample's mail and how many times it came before. */
+    private interface Line {
+        JsonObject of(int round, JsonObject mail);
+    }
+
+    /** {@code records} lines in the inbox, made from the sample's mails in turn. */
+    private static Path writeInput(String prefix, int records, Line line) throws Exception {
+        Path inbox = storeHome().resolve("inbox");
+        Files.createDirectories(inbox);
+        Path file = inbox.resolve(prefix + "-" + System.nanoTime() + ".jsonl");
+        List<JsonObject> sample = readJsonl(Path.of("samples", SAMPLE));
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (int i = 0; i < records; i++) {
+                w.write(line.of(i / sample.size(), sample.get(i % sample.size())).toString());
+                w.write('\n');
+            }
+        }
+        return file;
+    }
+}
