@@ -250,7 +250,7 @@ public abstract class AbstractIT {
     /**
      * Training settings for the tests of mechanics (stop, restart, kill, gate, retention, the console, the CLI): the
      * least work that still runs every step of the job. One epoch of 8-token texts in batches of 64 is 9 updates on
-     * the sample's 560 training records, with a checkpoint every 2.
+     * the sample's 545 training records, with a checkpoint every 2.
      */
     protected static final Map<String, String> MECHANICS = Map.of("train.epochs", "1", "train.max.length", "8",
             "train.batch.size", "64", "train.learning.rate", "3e-4", "checkpoint.every.steps", "2");

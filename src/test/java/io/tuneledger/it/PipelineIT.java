@@ -55,7 +55,7 @@ class PipelineIT extends AbstractIT {
         JsonObject train = step(done, "train");
         JsonObject progress = train.getJsonObject("progress");
         assertEquals("steps", progress.getString("unit"));
-        assertEquals(18, progress.getInt("total"), "560 training records in batches of 32");
+        assertEquals(18, progress.getInt("total"), "545 training records in batches of 32");
         assertEquals(18, progress.getInt("done"));
         JsonObject values = train.getJsonObject("values");
         assertTrue(values.containsKey("loss") && values.containsKey("validationMacroF1"), values::toString);
@@ -218,7 +218,7 @@ class PipelineIT extends AbstractIT {
         JsonObject train = step(stopped, "train");
         int done = train.getJsonObject("progress").getInt("done");
         int total = train.getJsonObject("progress").getInt("total");
-        assertEquals(9, total, "560 records in batches of 64");
+        assertEquals(9, total, "545 training records in batches of 64");
         assertTrue(done >= 2 && done < total, "stopped part-way: " + done);
         assertEquals(done, metric(train, "readCount"), "the updates made before the stop were all committed");
 

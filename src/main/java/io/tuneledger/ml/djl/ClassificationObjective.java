@@ -62,19 +62,28 @@ public final class ClassificationObjective implements TrainingObjective {
 
     @Override
     public NDArray loss(NDManager scope, int[] indices, float dropout) {
-        int k = labels.size();
         List<long[]> ids = Arrays.stream(indices).mapToObj(trainIds::get).toList();
-        TokenBatch batch = tokenizer.pad(ids);
-        float[] oneHot = new float[indices.length * k];
+        int[] truth = new int[indices.length];
         float[] weights = new float[indices.length];
         for (int i = 0; i < indices.length; i++) {
-            int y = train.get(indices[i]).label();
-            oneHot[i * k + y] = 1f;
-            weights[i] = classWeights[y];
+            truth[i] = train.get(indices[i]).label();
+            weights[i] = classWeights[truth[i]];
         }
-        NDArray logits = model.logits(scope, batch, true, dropout);
-        NDArray picked = logits.logSoftmax(1).mul(scope.create(oneHot, new Shape(indices.length, k)))
-                .sum(new int[] {1});
+        return crossEntropy(scope, model.logits(scope, tokenizer.pad(ids), true, dropout), truth, weights);
+    }
+
+    /**
+     * The weighted cross-entropy of {@code logits} (one row per example) against the true labels: the sum of
+     * -weight * ln p(true label) over the examples, divided by the sum of the weights.
+     */
+    static NDArray crossEntropy(NDManager scope, NDArray logits, int[] truth, float[] weights) {
+        int n = truth.length;
+        int k = (int) logits.getShape().get(1);
+        float[] oneHot = new float[n * k];
+        for (int i = 0; i < n; i++) {
+            oneHot[i * k + truth[i]] = 1f;
+        }
+        NDArray picked = logits.logSoftmax(1).mul(scope.create(oneHot, new Shape(n, k))).sum(new int[] {1});
         NDArray w = scope.create(weights);
         return picked.mul(w).sum().div(w.sum()).neg();
     }

@@ -89,17 +89,17 @@ final class FrozenEncoderObjective implements TrainingObjective {
 
     @Override
     public NDArray loss(NDManager scope, int[] indices, float dropout) {
-        int k = labels.size();
         int h = model.config().hiddenSize();
         float[] x = new float[indices.length * h];
-        float[] oneHot = new float[indices.length * k];
+        int[] truth = new int[indices.length];
         for (int i = 0; i < indices.length; i++) {
             System.arraycopy(trainVectors[indices[i]], 0, x, i * h, h);
-            oneHot[i * k + train.get(indices[i]).label()] = 1f;
+            truth[i] = train.get(indices[i]).label();
         }
+        float[] unweighted = new float[indices.length];
+        Arrays.fill(unweighted, 1f);
         NDArray logits = model.head(scope.create(x, new Shape(indices.length, h)), true, dropout);
-        return logits.logSoftmax(1).mul(scope.create(oneHot, new Shape(indices.length, k))).sum(new int[] {1}).mean()
-                .neg();
+        return ClassificationObjective.crossEntropy(scope, logits, truth, unweighted);
     }
 
     @Override
