@@ -18,7 +18,7 @@ import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
@@ -41,11 +41,12 @@ class ConsoleIT extends AbstractIT {
     }
 
     /**
-     * Without Chromium (a developer's machine) the browser tests are skipped, loudly, and the build goes on; with
-     * {@code -Dtuneledger.browser.required=true} (what {@code .ci/run} passes, after installing it) they fail instead.
+     * Without Chromium (a developer's machine) the browser tests are skipped, each reported as skipped with the reason
+     * printed once in a banner, and the build goes on; with {@code -Dtuneledger.browser.required=true} (what
+     * {@code .ci/run} passes, after installing Chromium) they fail instead.
      */
-    @BeforeAll
-    static void aBrowserIsThere() {
+    @BeforeEach
+    void aBrowserIsThere() {
         String missing = ConsoleBrowser.missing();
         if (missing == null) {
             return;
@@ -53,10 +54,16 @@ class ConsoleIT extends AbstractIT {
         if (Boolean.getBoolean("tuneledger.browser.required")) {
             fail("The browser tests are required (-Dtuneledger.browser.required=true) but " + missing);
         }
-        System.err.println("\n" + "*".repeat(100) + "\n* SKIPPED: the admin console's browser tests (ConsoleIT)."
-                + "\n* " + missing + "\n" + "*".repeat(100) + "\n");
+        if (!skipAnnounced) {
+            skipAnnounced = true;
+            System.err.println("\n" + "*".repeat(100) + "\n* SKIPPED: the admin console's browser tests (ConsoleIT)."
+                    + "\n* " + missing + "\n" + "*".repeat(100) + "\n");
+        }
         Assumptions.abort("browser tests skipped: " + missing);
     }
+
+    /** Whether the skip has been announced (once for the class, each test is still reported as skipped). */
+    private static boolean skipAnnounced;
 
     @Test
     void anOperatorLaunchesAPipelineFromItsFormAndWatchesItComplete() throws Exception {
