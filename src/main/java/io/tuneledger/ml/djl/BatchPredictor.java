@@ -1,14 +1,10 @@
 package io.tuneledger.ml.djl;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import io.tuneledger.ml.ClassificationMetrics;
 import io.tuneledger.ml.LabelledText;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Batched inference: per-class probabilities for each text. Texts are sorted by token length so that a batch holds
@@ -23,27 +19,18 @@ public final class BatchPredictor {
     /** Probabilities [text][class] for pre-tokenized texts. */
     public static float[][] probabilities(BertClassifierModel model, TextTokenizer tokenizer, List<long[]> tokenIds,
             int batchSize, NDManager parent) {
-        int n = tokenIds.size();
-        float[][] out = new float[n][];
-        List<Integer> order = IntStream.range(0, n).boxed()
-                .sorted(Comparator.comparingInt((Integer i) -> tokenIds.get(i).length)).toList();
-        for (int start = 0; start < n; start += batchSize) {
-            List<Integer> indices = order.subList(start, Math.min(n, start + batchSize));
-            List<long[]> sequences = new ArrayList<>(indices.size());
-            for (int i : indices) {
-                sequences.add(tokenIds.get(i));
-            }
+        float[][] out = new float[tokenIds.size()][];
+        LengthBatches.forEach(tokenIds, batchSize, (positions, sequences) -> {
             try (NDManager scope = parent.newSubManager()) {
-                NDArray probs = model.logits(scope, tokenizer.pad(sequences), false, 0f).softmax(1);
-                float[] flat = probs.toFloatArray();
+                float[] flat = model.logits(scope, tokenizer.pad(sequences), false, 0f).softmax(1).toFloatArray();
                 int k = model.numLabels();
-                for (int j = 0; j < indices.size(); j++) {
+                for (int j = 0; j < positions.size(); j++) {
                     float[] row = new float[k];
                     System.arraycopy(flat, j * k, row, 0, k);
-                    out[indices.get(j)] = row;
+                    out[positions.get(j)] = row;
                 }
             }
-        }
+        });
         return out;
     }
 

@@ -50,6 +50,9 @@ public final class BertClassifierModel implements AutoCloseable {
      */
     public static BertClassifierModel create(NDManager parent, EncoderConfig config, int numLabels,
             Map<String, Tensor> encoder, Map<String, Tensor> head, long seed) throws WeightsException {
+        if (numLabels < 1) {
+            throw new IllegalArgumentException("A classifier needs at least one label, not " + numLabels);
+        }
         BertWeights.check(encoder, BertWeights.encoderShapes(config), "encoder");
         Map<String, Tensor> headWeights = head != null ? head : initialHead(config, numLabels, seed);
         BertWeights.check(headWeights, BertWeights.headShapes(config, numLabels), "classification head");
@@ -58,6 +61,20 @@ public final class BertClassifierModel implements AutoCloseable {
             model.put(t);
         }
         for (Tensor t : headWeights.values()) {
+            model.put(t);
+        }
+        return model;
+    }
+
+    /**
+     * The encoder alone, without a head ({@link #numLabels()} 0): a sentence encoder whose output is
+     * {@link #embed pooled text vectors}, as retrieval trains it.
+     */
+    public static BertClassifierModel encoderOnly(NDManager parent, EncoderConfig config, Map<String, Tensor> encoder)
+            throws WeightsException {
+        BertWeights.check(encoder, BertWeights.encoderShapes(config), "encoder");
+        BertClassifierModel model = new BertClassifierModel(config, 0, parent.newSubManager());
+        for (Tensor t : encoder.values()) {
             model.put(t);
         }
         return model;
@@ -109,7 +126,9 @@ public final class BertClassifierModel implements AutoCloseable {
     /** Overwrites parameter values in place (same names and shapes). */
     public void load(Map<String, Tensor> values) throws WeightsException {
         Map<String, long[]> expected = new LinkedHashMap<>(BertWeights.encoderShapes(config));
-        expected.putAll(BertWeights.headShapes(config, numLabels));
+        if (numLabels > 0) {
+            expected.putAll(BertWeights.headShapes(config, numLabels));
+        }
         BertWeights.check(values, expected, "checkpoint");
         for (Tensor t : values.values()) {
             parameters.get(t.name()).set(t.data());
@@ -166,11 +185,19 @@ public final class BertClassifierModel implements AutoCloseable {
 
     /** The text vectors the head reads, [batch, hidden]: the encoder without dropout, pooled. */
     public NDArray pooled(NDManager scope, TokenBatch batch) {
-        return pool(scope, batch, encode(scope, batch, false, 0f));
+        return embed(scope, batch, false, 0f);
+    }
+
+    /** The pooled text vectors, [batch, hidden], with dropout inside the encoder while training. */
+    public NDArray embed(NDManager scope, TokenBatch batch, boolean training, float dropout) {
+        return pool(scope, batch, encode(scope, batch, training, dropout));
     }
 
     /** Class scores of pooled text vectors, [batch, numLabels], with dropout on the vectors while training. */
     public NDArray head(NDArray pooled, boolean training, float dropout) {
+        if (numLabels == 0) {
+            throw new IllegalStateException("This model is an encoder without a classification head");
+        }
         return Linear.linear(dropout(pooled, dropout, training), p(BertWeights.CLASSIFIER_WEIGHT),
                 p(BertWeights.CLASSIFIER_BIAS)).singletonOrThrow();
     }

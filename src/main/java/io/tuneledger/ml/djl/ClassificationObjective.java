@@ -7,11 +7,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.tuneledger.ml.ClassificationMetrics;
 import io.tuneledger.ml.LabelledText;
 import io.tuneledger.ml.TrainingConfig;
-import io.tuneledger.ml.weights.Tensor;
-import io.tuneledger.ml.weights.WeightsException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -19,10 +16,9 @@ import java.util.stream.Collectors;
  * cross-entropy on the true label (class weights balanced when configured, else 1), and macro-F1 on validation. In
  * head mode only {@code classifier.*} trains.
  */
-public final class ClassificationObjective implements TrainingObjective {
+public final class ClassificationObjective extends EncoderObjective {
 
     private final List<String> labels;
-    private final BertClassifierModel model;
     private final TextTokenizer tokenizer;
     private final List<LabelledText> train;
     private final List<LabelledText> validation;
@@ -32,22 +28,17 @@ public final class ClassificationObjective implements TrainingObjective {
 
     public ClassificationObjective(TrainingConfig config, List<String> labels, BertClassifierModel model,
             TextTokenizer tokenizer, List<LabelledText> train, List<LabelledText> validation) {
+        super(model);
         if (validation.isEmpty()) {
             throw new IllegalArgumentException("No validation examples");
         }
         this.labels = List.copyOf(labels);
-        this.model = model;
         this.tokenizer = tokenizer;
         this.train = train;
         this.validation = validation;
         this.trainIds = train.stream().map(t -> tokenizer.ids(t.text())).toList();
         this.validIds = validation.stream().map(t -> tokenizer.ids(t.text())).toList();
         this.classWeights = classWeights(config.balancedClassWeights());
-    }
-
-    @Override
-    public Map<String, NDArray> parameters() {
-        return model.parameters();
     }
 
     @Override
@@ -109,16 +100,6 @@ public final class ClassificationObjective implements TrainingObjective {
             sum -= Math.log(Math.max(probabilities[i][examples.get(i).label()], Float.MIN_VALUE));
         }
         return probabilities.length == 0 ? 0 : sum / probabilities.length;
-    }
-
-    @Override
-    public Map<String, Tensor> weights() {
-        return model.toTensors();
-    }
-
-    @Override
-    public void load(Map<String, Tensor> weights) throws WeightsException {
-        model.load(weights);
     }
 
     /** Labels, training-set size and a hash of the training ids and labels. */
