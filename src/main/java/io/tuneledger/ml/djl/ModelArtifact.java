@@ -35,6 +35,14 @@ import java.util.stream.Stream;
  * {@code label2id}), {@code model.safetensors} (encoder under {@code bert.}, head as {@code classifier.*}),
  * {@code tokenizer.json}; plus Tuneledger's {@code provenance.json} and {@code SHA256SUMS} over every file.
  *
+ * <p>A model without labels (a sentence encoder, as retrieval trains it) is saved in the sentence-transformers layout
+ * instead, loadable by that library as {@code SentenceTransformer(dir)} and by transformers as {@code BertModel}:
+ * {@code config.json} ({@code BertModel}), {@code model.safetensors} (encoder names without prefix),
+ * {@code tokenizer.json}, {@code modules.json} (Transformer, then Pooling in {@code 1_Pooling}, then Normalize in
+ * {@code 2_Normalize}, which has no files), {@code sentence_bert_config.json} (maximum sequence length),
+ * {@code 1_Pooling/config.json} (the base model's pooling) and {@code config_sentence_transformers.json} (cosine
+ * similarity, no prompts).
+ *
  * <p>The same loader reads a Hugging Face BERT directory ({@code config.json}, {@code model.safetensors},
  * {@code tokenizer.json}) as a base model: names with or without the {@code bert.} prefix; pooler and pre-training
  * heads are not used and are skipped.
@@ -46,6 +54,11 @@ public final class ModelArtifact {
     public static final String TOKENIZER = "tokenizer.json";
     public static final String PROVENANCE = io.tuneledger.ml.Provenance.FILE;
     public static final String CHECKSUMS = "SHA256SUMS";
+    public static final String MODULES = "modules.json";
+    public static final String SENTENCE_BERT_CONFIG = "sentence_bert_config.json";
+    public static final String SENTENCE_TRANSFORMERS_CONFIG = "config_sentence_transformers.json";
+    public static final String POOLING_CONFIG = "1_Pooling/config.json";
+    private static final String NORMALIZE_DIR = "2_Normalize";
 
     /** What a directory holds: the encoder's shape, labels (empty for a base model) and weights. */
     public record Loaded(EncoderConfig config, List<String> labels, Map<String, Tensor> encoder,
@@ -55,9 +68,23 @@ public final class ModelArtifact {
     private ModelArtifact() {
     }
 
-    /** Writes the model, its tokenizer and its provenance into {@code dir} (created; must be empty or absent). */
+    /** Writes a classifier (see {@link #save(Path, BertClassifierModel, List, byte[], JsonObject, int)}). */
     public static void save(Path dir, BertClassifierModel model, List<String> labels, byte[] tokenizerJson,
             JsonObject provenance) throws IOException {
+        save(dir, model, labels, tokenizerJson, provenance, model.config().maxPositions());
+    }
+
+    /**
+     * Writes the model, its tokenizer and its provenance into {@code dir} (created; must be empty or absent): a
+     * classifier when {@code labels} are given, else a sentence encoder in the sentence-transformers layout whose
+     * maximum sequence length is {@code maxLength}.
+     */
+    public static void save(Path dir, BertClassifierModel model, List<String> labels, byte[] tokenizerJson,
+            JsonObject provenance, int maxLength) throws IOException {
+        if (labels.isEmpty() != (model.numLabels() == 0)) {
+            throw new IllegalArgumentException(labels.size() + " labels for a model with " + model.numLabels()
+                    + " outputs");
+        }
         Files.createDirectories(dir);
         try (Stream<Path> existing = Files.list(dir)) {
             if (existing.findAny().isPresent()) {
@@ -71,8 +98,10 @@ public final class ModelArtifact {
             id2label.add(Integer.toString(i), labels.get(i));
             label2id.add(labels.get(i), i);
         }
-        JsonObject config = Json.createObjectBuilder()
-                .add("architectures", Json.createArrayBuilder().add("BertForSequenceClassification"))
+        boolean encoderOnly = labels.isEmpty();
+        JsonObjectBuilder config = Json.createObjectBuilder()
+                .add("architectures", Json.createArrayBuilder().add(encoderOnly ? "BertModel"
+                        : "BertForSequenceClassification"))
                 .add("model_type", "bert")
                 .add("vocab_size", c.vocabSize())
                 .add("hidden_size", c.hiddenSize())
@@ -88,25 +117,63 @@ public final class ModelArtifact {
                 .add("layer_norm_eps", c.layerNormEps())
                 .add("pad_token_id", 0)
                 .add("position_embedding_type", "absolute")
-                .add("problem_type", "single_label_classification")
-                .add("id2label", id2label)
-                .add("label2id", label2id)
-                .add("tuneledger_pooling", c.pooling().name().toLowerCase())
-                .build();
-        writeJson(dir.resolve(CONFIG), config);
+                .add("tuneledger_pooling", c.pooling().name().toLowerCase());
+        if (!encoderOnly) {
+            config.add("problem_type", "single_label_classification").add("id2label", id2label)
+                    .add("label2id", label2id);
+        }
+        writeJson(dir.resolve(CONFIG), config.build());
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (Tensor t : model.toTensors().values()) {
-            String name = t.name().startsWith("classifier.") ? t.name() : "bert." + t.name();
+            String name = encoderOnly || t.name().startsWith("classifier.") ? t.name() : "bert." + t.name();
             weights.put(name, t.renamed(name));
         }
         SafeTensors.write(dir.resolve(WEIGHTS), weights, Map.of("format", "pt"));
         Files.write(dir.resolve(TOKENIZER), tokenizerJson);
         writeJson(dir.resolve(PROVENANCE), provenance);
+        List<String> files = new ArrayList<>(List.of(CONFIG, WEIGHTS, TOKENIZER, PROVENANCE));
+        if (encoderOnly) {
+            files.addAll(saveSentenceTransformersFiles(dir, c, maxLength));
+        }
         StringBuilder sums = new StringBuilder();
-        for (String file : List.of(CONFIG, WEIGHTS, TOKENIZER, PROVENANCE)) {
+        for (String file : files) {
             sums.append(sha256(dir.resolve(file))).append("  ").append(file).append('\n');
         }
         Files.writeString(dir.resolve(CHECKSUMS), sums.toString());
+    }
+
+    /** The sentence-transformers files of an encoder's directory; answers their paths, for the checksums. */
+    private static List<String> saveSentenceTransformersFiles(Path dir, EncoderConfig c, int maxLength)
+            throws IOException {
+        JsonWriterFactory factory = Json.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true));
+        StringWriter modules = new StringWriter();
+        try (JsonWriter writer = factory.createWriter(modules)) {
+            writer.writeArray(Json.createArrayBuilder()
+                    .add(module(0, "", "Transformer"))
+                    .add(module(1, "1_Pooling", "Pooling"))
+                    .add(module(2, NORMALIZE_DIR, "Normalize"))
+                    .build());
+        }
+        Files.writeString(dir.resolve(MODULES), modules.toString().strip() + "\n", StandardCharsets.UTF_8);
+        writeJson(dir.resolve(SENTENCE_BERT_CONFIG), Json.createObjectBuilder().add("max_seq_length", maxLength)
+                .add("do_lower_case", false).build());
+        writeJson(dir.resolve(SENTENCE_TRANSFORMERS_CONFIG), Json.createObjectBuilder()
+                .add("prompts", Json.createObjectBuilder()).addNull("default_prompt_name")
+                .add("similarity_fn_name", "cosine").build());
+        Files.createDirectories(dir.resolve(POOLING_CONFIG).getParent());
+        writeJson(dir.resolve(POOLING_CONFIG), Json.createObjectBuilder()
+                .add("word_embedding_dimension", c.hiddenSize())
+                .add("pooling_mode_cls_token", c.pooling() == Pooling.CLS)
+                .add("pooling_mode_mean_tokens", c.pooling() == Pooling.MEAN)
+                .add("pooling_mode_max_tokens", false)
+                .add("pooling_mode_mean_sqrt_len_tokens", false).build());
+        Files.createDirectories(dir.resolve(NORMALIZE_DIR));
+        return List.of(MODULES, SENTENCE_BERT_CONFIG, SENTENCE_TRANSFORMERS_CONFIG, POOLING_CONFIG);
+    }
+
+    private static JsonObject module(int index, String path, String type) {
+        return Json.createObjectBuilder().add("idx", index).add("name", Integer.toString(index)).add("path", path)
+                .add("type", "sentence_transformers.models." + type).build();
     }
 
     /** Reads a model directory (Tuneledger's or a Hugging Face BERT's), checking checksums when present. */
@@ -134,7 +201,7 @@ public final class ModelArtifact {
             throw new WeightsException(dir + " holds a " + type + " model; only BERT is supported");
         }
         Pooling pooling = json.containsKey("tuneledger_pooling")
-                ? Pooling.valueOf(json.getString("tuneledger_pooling").toUpperCase()) : Pooling.CLS;
+                ? Pooling.valueOf(json.getString("tuneledger_pooling").toUpperCase()) : sentenceTransformersPooling(dir);
         EncoderConfig config = new EncoderConfig(json.getInt("vocab_size"), json.getInt("hidden_size"),
                 json.getInt("num_hidden_layers"), json.getInt("num_attention_heads"), json.getInt("intermediate_size"),
                 json.getInt("max_position_embeddings"), json.getInt("type_vocab_size", 2),
@@ -166,6 +233,25 @@ public final class ModelArtifact {
             head.clear();
         }
         return new Loaded(config, List.copyOf(labels), encoder, head, dir.resolve(TOKENIZER));
+    }
+
+    /** The pooling a sentence-transformers directory's {@code 1_Pooling/config.json} names; CLS without one. */
+    private static Pooling sentenceTransformersPooling(Path dir) throws IOException {
+        Path file = dir.resolve(POOLING_CONFIG);
+        if (!Files.exists(file)) {
+            return Pooling.CLS;
+        }
+        JsonObject json;
+        try (JsonReader reader = Json.createReader(Files.newBufferedReader(file))) {
+            json = reader.readObject();
+        }
+        if (json.getBoolean("pooling_mode_mean_tokens", false)) {
+            return Pooling.MEAN;
+        }
+        if (json.getBoolean("pooling_mode_cls_token", false)) {
+            return Pooling.CLS;
+        }
+        throw new WeightsException(file + " names a pooling other than mean or CLS, which Tuneledger does not support");
     }
 
     /** Builds the classifier a saved fine-tuned model describes. */

@@ -1,12 +1,14 @@
 package io.tuneledger.ml.djl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.tuneledger.ml.EncoderConfig;
+import io.tuneledger.ml.Pooling;
 import io.tuneledger.ml.weights.BertWeights;
 import io.tuneledger.ml.weights.SafeTensors;
 import io.tuneledger.ml.weights.Tensor;
@@ -87,5 +89,58 @@ class ModelArtifactTest {
                 .replace("\"spam\"", "\"eggs\""));
         WeightsException e = assertThrows(WeightsException.class, () -> ModelArtifact.load(saved));
         assertTrue(e.getMessage().contains("config.json has SHA-256"), e.getMessage());
+    }
+    /**
+     * A sentence encoder is saved in the sentence-transformers layout, with exactly the files that layout documents
+     * (Transformer at the root, Pooling in 1_Pooling, Normalize in 2_Normalize), and loads back with its pooling.
+     */
+    @Test
+    void aSentenceEncoderIsSavedInTheSentenceTransformersLayout() throws Exception {
+        Path saved = dir.resolve("encoder");
+        EncoderConfig meanPooled = new EncoderConfig(30522, 32, 2, 4, 64, 128, 2, 1e-12f, Pooling.MEAN);
+        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager();
+                BertClassifierModel model = BertClassifierModel.encoderOnly(m, meanPooled, encoder(""))) {
+            assertThrows(IllegalArgumentException.class, () -> ModelArtifact.save(dir.resolve("x"), model,
+                    List.of("ham"), "{}".getBytes(), Json.createObjectBuilder().build(), 64));
+            ModelArtifact.save(saved, model, List.of(), "{}".getBytes(),
+                    Json.createObjectBuilder().add("baseModel", "tiny").build(), 64);
+        }
+        try (var files = Files.walk(saved)) {
+            assertEquals(List.of("1_Pooling", "1_Pooling/config.json", "2_Normalize", "SHA256SUMS",
+                    "config.json", "config_sentence_transformers.json", "model.safetensors", "modules.json",
+                    "provenance.json", "sentence_bert_config.json", "tokenizer.json"),
+                    files.filter(f -> !f.equals(saved)).map(f -> saved.relativize(f).toString().replace('\\', '/'))
+                            .sorted().toList());
+        }
+        jakarta.json.JsonArray modules = Json.createReader(Files.newBufferedReader(saved.resolve("modules.json")))
+                .readArray();
+        assertEquals(List.of("sentence_transformers.models.Transformer", "sentence_transformers.models.Pooling",
+                "sentence_transformers.models.Normalize"), modules.stream()
+                .map(v -> v.asJsonObject().getString("type")).toList());
+        assertEquals(List.of("", "1_Pooling", "2_Normalize"), modules.stream()
+                .map(v -> v.asJsonObject().getString("path")).toList());
+        jakarta.json.JsonObject pooling = Json.createReader(Files.newBufferedReader(
+                saved.resolve("1_Pooling/config.json"))).readObject();
+        assertEquals(32, pooling.getInt("word_embedding_dimension"));
+        assertTrue(pooling.getBoolean("pooling_mode_mean_tokens"));
+        assertFalse(pooling.getBoolean("pooling_mode_cls_token"));
+        assertEquals(64, Json.createReader(Files.newBufferedReader(saved.resolve("sentence_bert_config.json")))
+                .readObject().getInt("max_seq_length"));
+        jakarta.json.JsonObject config = Json.createReader(Files.newBufferedReader(saved.resolve("config.json")))
+                .readObject();
+        assertEquals("BertModel", config.getJsonArray("architectures").getString(0));
+        assertFalse(config.containsKey("id2label"));
+        assertTrue(SafeTensors.read(saved.resolve("model.safetensors")).tensors()
+                .containsKey("embeddings.word_embeddings.weight"), "BertModel's names, without a prefix");
+        assertTrue(Files.readString(saved.resolve("SHA256SUMS")).contains("1_Pooling/config.json"));
+
+        ModelArtifact.Loaded loaded = ModelArtifact.load(saved);
+        assertEquals(List.of(), loaded.labels());
+        assertEquals(Pooling.MEAN, loaded.config().pooling());
+        // A sentence-transformers directory from elsewhere has no Tuneledger keys: the pooling comes from 1_Pooling.
+        Files.delete(saved.resolve("SHA256SUMS"));
+        Files.writeString(saved.resolve("config.json"), Files.readString(saved.resolve("config.json"))
+                .replace("\"tuneledger_pooling\"", "\"unused\""));
+        assertEquals(Pooling.MEAN, ModelArtifact.load(saved).config().pooling());
     }
 }

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * classification: exact resume on a tiny random encoder, and on the real all-MiniLM-L6-v2 with the bundled manual-page
  * questions (260 pairs for training, 30 for validation, 100 held out, each ranked against all 390 pages), a better
  * ranking of the held-out questions' answers after two short epochs (34 updates of 16 pairs, 64 tokens) than the
- * base model's, by at least 0.025 in MRR@10, and than BM25's (figures measured: docs/model-core.md).
+ * base model's, by at least 0.025 in MRR@10, and than BM25's (figures measured: docs/model-core.md); saved in the
+ * sentence-transformers layout and loaded back, the same vectors.
  */
 class RetrievalTrainingTest {
 
@@ -146,6 +147,25 @@ class RetrievalTrainingTest {
                     + " should beat the base model's " + before.mrrAt10() + " by 0.025");
             assertTrue(after.mrrAt10() > lexical.mrrAt10(), "fine-tuned " + after.mrrAt10() + " vs BM25 "
                     + lexical.mrrAt10());
+
+            // Saved in the sentence-transformers layout and loaded back, the encoder gives the same vectors.
+            Path artifact = dir.resolve("model");
+            byte[] tokenizerJson;
+            try (InputStream t = base.openTokenizer()) {
+                tokenizerJson = t.readAllBytes();
+            }
+            ModelArtifact.save(artifact, model, List.of(), tokenizerJson, Json.createObjectBuilder().build(),
+                    config.maxLength());
+            List<long[]> queryIds = test.stream().map(p -> tokenizer.ids(p.query())).toList();
+            float[][] vectors = SentenceEmbedder.embed(model, tokenizer, queryIds, 32, manager);
+            ModelArtifact.Loaded loaded = ModelArtifact.load(artifact);
+            try (BertClassifierModel again = BertClassifierModel.encoderOnly(manager, loaded.config(),
+                    loaded.encoder())) {
+                float[][] reloaded = SentenceEmbedder.embed(again, tokenizer, queryIds, 32, manager);
+                for (int i = 0; i < vectors.length; i++) {
+                    assertArrayEquals(vectors[i], reloaded[i], 0f, "vector of test question " + i);
+                }
+            }
         }
     }
 
