@@ -10,12 +10,15 @@ import java.util.Optional;
  */
 public enum TaskType {
     /** Texts with one label each; the model predicts the label. */
-    CLASSIFICATION;
+    CLASSIFICATION,
+    /** Queries with the documents that answer them; the model ranks documents for a query. */
+    RETRIEVAL;
 
     /** Reads the figures this task writes ({@link TaskMetrics#toJson()}). */
     public TaskMetrics metrics(jakarta.json.JsonObject json) {
         return switch (this) {
             case CLASSIFICATION -> ClassificationMetrics.fromJson(json);
+            case RETRIEVAL -> RetrievalMetrics.fromJson(json);
         };
     }
 

@@ -49,6 +49,13 @@ public final class TrainingParameters {
     public static final Parameter<Double> GATE_MIN_MACRO_F1 = Parameter.decimalOrNone("gate.min.macro.f1", 0, 1,
             "Lowest test macro-F1 for the model to become a candidate; below it the version is rejected and the job"
                     + " ends with exit status GATE_FAILED");
+    /**
+     * The retrieval task's gate. Not in the fine-tune job's catalogue yet: no dataset version is of that task until
+     * prepare-dataset writes one.
+     */
+    public static final Parameter<Double> GATE_MIN_MRR = Parameter.decimalOrNone("gate.min.mrr", 0, 1,
+            "Lowest test MRR@10 for a retrieval model to become a candidate; below it the version is rejected and the"
+                    + " job ends with exit status GATE_FAILED");
 
     /** The parameters that make a {@link TrainingConfig}, in the order provenance lists them. */
     public static final List<Parameter<?>> CONFIG = List.of(MODE, EPOCHS, BATCH_SIZE, LEARNING_RATE, WEIGHT_DECAY,

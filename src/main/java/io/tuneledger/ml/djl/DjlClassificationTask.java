@@ -1,7 +1,5 @@
 package io.tuneledger.ml.djl;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
 import io.tuneledger.config.Parameter;
 import io.tuneledger.data.JsonlFiles;
 import io.tuneledger.ml.Baseline;
@@ -19,7 +17,6 @@ import io.tuneledger.ml.TrainingParameters;
 import io.tuneledger.ml.TrainingSession;
 import io.tuneledger.ml.weights.SafeTensors;
 import jakarta.json.JsonObject;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,8 +52,7 @@ public final class DjlClassificationTask implements FineTuningTask {
 
     @Override
     public TaskRun open(RunSpec spec) throws IOException {
-        StartingWeights start = spec.start().builtin() != null ? StartingWeights.of(spec.start().builtin())
-                : StartingWeights.of(spec.start().directory(), spec.start().description());
+        StartingWeights start = StartingWeights.of(spec.start());
         List<String> labels = labels(spec.datasetDir(), start);
         Map<Split, List<LabelledText>> splits = new EnumMap<>(Split.class);
         for (Split split : Split.values()) {
@@ -95,66 +91,19 @@ public final class DjlClassificationTask implements FineTuningTask {
     }
 
     /** The model built from the starting weights, with its tokenizer, labels and the dataset's splits. */
-    private static final class ClassificationRun implements TaskRun {
-        private final RunSpec spec;
-        private final StartingWeights start;
+    private static final class ClassificationRun extends EncoderRun<LabelledText> {
         private final List<String> labels;
-        private final Map<Split, List<LabelledText>> splits;
-        private final NDManager manager;
-        private final TextTokenizer tokenizer;
-        private final BertClassifierModel model;
 
         ClassificationRun(RunSpec spec, StartingWeights start, List<String> labels,
                 Map<Split, List<LabelledText>> splits) throws IOException {
-            this.spec = spec;
-            this.start = start;
+            super(spec, start, splits, m -> BertClassifierModel.create(m, start.config(), labels.size(),
+                    start.encoder(), start.head(), spec.config().seed()));
             this.labels = labels;
-            this.splits = splits;
-            NDManager m = Engine.getEngine("PyTorch").newBaseManager();
-            TextTokenizer t = null;
-            try {
-                t = TextTokenizer.load(new ByteArrayInputStream(start.tokenizerJson()), spec.config().maxLength());
-                this.model = BertClassifierModel.create(m, start.config(), labels.size(), start.encoder(),
-                        start.head(), spec.config().seed());
-            } catch (IOException | RuntimeException e) {
-                if (t != null) {
-                    t.close();
-                }
-                m.close();
-                throw e;
-            }
-            this.tokenizer = t;
-            this.manager = m;
         }
 
         @Override
         public List<String> labels() {
             return labels;
-        }
-
-        @Override
-        public String baseDescription() {
-            return start.description();
-        }
-
-        @Override
-        public String baseSha256() {
-            return start.sha256();
-        }
-
-        @Override
-        public int size(Split split) {
-            return splits.get(split).size();
-        }
-
-        /** The split's examples; an empty one cannot be trained or measured on. */
-        private List<LabelledText> examples(Split split) {
-            List<LabelledText> records = splits.get(split);
-            if (records.isEmpty()) {
-                throw new IllegalStateException("The " + split.parameterName() + " split of dataset "
-                        + spec.datasetRef() + " is empty; prepare a larger dataset or change its split");
-            }
-            return records;
         }
 
         private ClassificationObjective objective(TrainingConfig config) {
@@ -206,13 +155,6 @@ public final class DjlClassificationTask implements FineTuningTask {
         public String export(Path dir, JsonObject provenance) throws IOException {
             ModelArtifact.save(dir, model, labels, start.tokenizerJson(), provenance);
             return ModelArtifact.sha256(dir.resolve(ModelArtifact.WEIGHTS));
-        }
-
-        @Override
-        public void close() {
-            model.close();
-            tokenizer.close();
-            manager.close();
         }
     }
 }

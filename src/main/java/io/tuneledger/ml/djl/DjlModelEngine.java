@@ -25,11 +25,13 @@ public class DjlModelEngine implements ModelEngine {
 
     private final Map<BaseModel, TokenLengths> tokenizers = new ConcurrentHashMap<>();
     private final DjlClassificationTask classification = new DjlClassificationTask();
+    private final DjlRetrievalTask retrieval = new DjlRetrievalTask();
 
     @Override
     public FineTuningTask task(TaskType type) {
         return switch (type) {
             case CLASSIFICATION -> classification;
+            case RETRIEVAL -> retrieval;
         };
     }
 

@@ -20,6 +20,11 @@ import java.util.Map;
 public record StartingWeights(String description, String sha256, EncoderConfig config, List<String> labels,
         Map<String, Tensor> encoder, Map<String, Tensor> head, byte[] tokenizerJson) {
 
+    /** The weights a resolved starting point names. */
+    public static StartingWeights of(io.tuneledger.ml.StartingPoint point) throws IOException {
+        return point.builtin() != null ? of(point.builtin()) : of(point.directory(), point.description());
+    }
+
     /** One of the shipped base models, from its ONNX file on the class path. */
     public static StartingWeights of(BaseModel base) throws IOException {
         byte[] onnx;
