@@ -79,7 +79,8 @@ public class SystemResource {
             @QueryParam("sentence") @DefaultValue("Tuneledger fine-tunes language models, offline.") String sentence)
             throws IOException {
         BaseModel base = BaseModel.byId(model).orElseThrow(() -> new LaunchException.InvalidParameters(
-                List.of(new ParameterError("model", "must be one of all-minilm-l6-v2, bge-small-zh-v1.5"))));
+                List.of(new ParameterError("model", "must be one of " + String.join(", ",
+                        java.util.Arrays.stream(BaseModel.values()).map(BaseModel::id).toList())))));
         return engine.selfCheck(base, sentence);
     }
 }

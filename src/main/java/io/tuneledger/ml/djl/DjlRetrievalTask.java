@@ -33,7 +33,8 @@ import java.util.function.BooleanSupplier;
  * Question answering by retrieval on the PyTorch engine: a bi-encoder ({@link BertClassifierModel#encoderOnly})
  * trained with the multiple-negatives ranking loss ({@link RetrievalObjective}), measured by MRR@10 and the rest
  * with each query of a split ranked against every document of the dataset version, compared with the base model as
- * it is and with BM25, saved in the sentence-transformers layout ({@link ModelArtifact}).
+ * it is and with BM25 (on the query without the base model's query prefix, which only the encoder reads), saved in
+ * the sentence-transformers layout ({@link ModelArtifact}) with that prefix as its query prompt.
  *
  * <p>A retrieval dataset version holds, besides its split files of pairs ({@code {"id", "query", "doc",
  * "positive"}}, optionally {@code "negative.doc"} and {@code "negative"}: a hard negative), {@value #DOCUMENTS} with
@@ -125,7 +126,7 @@ public final class DjlRetrievalTask implements FineTuningTask {
         @Override
         public TrainingSession newSession(Path workDir) throws IOException {
             return new DjlTrainingSession(spec.config(), new RetrievalObjective(model, tokenizer, SCALE,
-                    examples(Split.TRAIN), examples(Split.VALIDATION), documents), workDir);
+                    start.queryPrefix(), examples(Split.TRAIN), examples(Split.VALIDATION), documents), workDir);
         }
 
         /**
@@ -154,14 +155,17 @@ public final class DjlRetrievalTask implements FineTuningTask {
             model.load(SafeTensors.read(weightsFile).tensors());
         }
 
-        /** Each query of the split ranked against every document of the dataset version. */
+        /**
+         * Each query of the split, after the base model's query prefix, ranked against every document of the dataset
+         * version.
+         */
         @Override
         public TaskMetrics evaluate(Split split) {
             List<QueryPair> queries = examples(split);
             float[][] documentVectors = SentenceEmbedder.embed(model, tokenizer,
                     documents.stream().map(d -> tokenizer.ids(d.text())).toList(), 32, manager);
             float[][] queryVectors = SentenceEmbedder.embed(model, tokenizer,
-                    queries.stream().map(p -> tokenizer.ids(p.query())).toList(), 32, manager);
+                    queries.stream().map(p -> tokenizer.ids(start.queryPrefix() + p.query())).toList(), 32, manager);
             return RetrievalMetrics.of(SentenceEmbedder.rank(queryVectors, documentVectors, documents,
                     RetrievalMetrics.CUTOFF), answers(queries));
         }
@@ -172,7 +176,8 @@ public final class DjlRetrievalTask implements FineTuningTask {
 
         @Override
         public String export(Path dir, JsonObject provenance) throws IOException {
-            ModelArtifact.save(dir, model, List.of(), start.tokenizerJson(), provenance, spec.config().maxLength());
+            ModelArtifact.save(dir, model, List.of(), start.tokenizerJson(), provenance, spec.config().maxLength(),
+                    start.queryPrefix());
             return ModelArtifact.sha256(dir.resolve(ModelArtifact.WEIGHTS));
         }
     }

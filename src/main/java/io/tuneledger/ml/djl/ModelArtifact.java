@@ -41,7 +41,7 @@ import java.util.stream.Stream;
  * {@code tokenizer.json}, {@code modules.json} (Transformer, then Pooling in {@code 1_Pooling}, then Normalize in
  * {@code 2_Normalize}, which has no files), {@code sentence_bert_config.json} (maximum sequence length),
  * {@code 1_Pooling/config.json} (the base model's pooling) and {@code config_sentence_transformers.json} (cosine
- * similarity, no prompts).
+ * similarity; the query prompt when the model has one).
  *
  * <p>The same loader reads a Hugging Face BERT directory ({@code config.json}, {@code model.safetensors},
  * {@code tokenizer.json}) as a base model: names with or without the {@code bert.} prefix; pooler and pre-training
@@ -62,25 +62,26 @@ public final class ModelArtifact {
 
     /** What a directory holds: the encoder's shape, labels (empty for a base model) and weights. */
     public record Loaded(EncoderConfig config, List<String> labels, Map<String, Tensor> encoder,
-            Map<String, Tensor> head, Path tokenizer) {
+            Map<String, Tensor> head, Path tokenizer, String queryPrefix) {
     }
 
     private ModelArtifact() {
     }
 
-    /** Writes a classifier (see {@link #save(Path, BertClassifierModel, List, byte[], JsonObject, int)}). */
+    /** Writes a classifier (see {@link #save(Path, BertClassifierModel, List, byte[], JsonObject, int, String)}). */
     public static void save(Path dir, BertClassifierModel model, List<String> labels, byte[] tokenizerJson,
             JsonObject provenance) throws IOException {
-        save(dir, model, labels, tokenizerJson, provenance, model.config().maxPositions());
+        save(dir, model, labels, tokenizerJson, provenance, model.config().maxPositions(), "");
     }
 
     /**
      * Writes the model, its tokenizer and its provenance into {@code dir} (created; must be empty or absent): a
      * classifier when {@code labels} are given, else a sentence encoder in the sentence-transformers layout whose
-     * maximum sequence length is {@code maxLength}.
+     * maximum sequence length is {@code maxLength} and whose {@code query} prompt is {@code queryPrefix} (none when
+     * empty).
      */
     public static void save(Path dir, BertClassifierModel model, List<String> labels, byte[] tokenizerJson,
-            JsonObject provenance, int maxLength) throws IOException {
+            JsonObject provenance, int maxLength, String queryPrefix) throws IOException {
         if (labels.isEmpty() != (model.numLabels() == 0)) {
             throw new IllegalArgumentException(labels.size() + " labels for a model with " + model.numLabels()
                     + " outputs");
@@ -133,7 +134,7 @@ public final class ModelArtifact {
         writeJson(dir.resolve(PROVENANCE), provenance);
         List<String> files = new ArrayList<>(List.of(CONFIG, WEIGHTS, TOKENIZER, PROVENANCE));
         if (encoderOnly) {
-            files.addAll(saveSentenceTransformersFiles(dir, c, maxLength));
+            files.addAll(saveSentenceTransformersFiles(dir, c, maxLength, queryPrefix));
         }
         StringBuilder sums = new StringBuilder();
         for (String file : files) {
@@ -143,8 +144,8 @@ public final class ModelArtifact {
     }
 
     /** The sentence-transformers files of an encoder's directory; answers their paths, for the checksums. */
-    private static List<String> saveSentenceTransformersFiles(Path dir, EncoderConfig c, int maxLength)
-            throws IOException {
+    private static List<String> saveSentenceTransformersFiles(Path dir, EncoderConfig c, int maxLength,
+            String queryPrefix) throws IOException {
         JsonWriterFactory factory = Json.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true));
         StringWriter modules = new StringWriter();
         try (JsonWriter writer = factory.createWriter(modules)) {
@@ -158,7 +159,9 @@ public final class ModelArtifact {
         writeJson(dir.resolve(SENTENCE_BERT_CONFIG), Json.createObjectBuilder().add("max_seq_length", maxLength)
                 .add("do_lower_case", false).build());
         writeJson(dir.resolve(SENTENCE_TRANSFORMERS_CONFIG), Json.createObjectBuilder()
-                .add("prompts", Json.createObjectBuilder()).addNull("default_prompt_name")
+                .add("prompts", queryPrefix.isEmpty() ? Json.createObjectBuilder()
+                        : Json.createObjectBuilder().add("query", queryPrefix).add("document", ""))
+                .addNull("default_prompt_name")
                 .add("similarity_fn_name", "cosine").build());
         Files.createDirectories(dir.resolve(POOLING_CONFIG).getParent());
         writeJson(dir.resolve(POOLING_CONFIG), Json.createObjectBuilder()
@@ -232,7 +235,19 @@ public final class ModelArtifact {
         } else {
             head.clear();
         }
-        return new Loaded(config, List.copyOf(labels), encoder, head, dir.resolve(TOKENIZER));
+        return new Loaded(config, List.copyOf(labels), encoder, head, dir.resolve(TOKENIZER), queryPrefix(dir));
+    }
+
+    /** The {@code query} prompt of a sentence-transformers directory; empty without one. */
+    private static String queryPrefix(Path dir) throws IOException {
+        Path file = dir.resolve(SENTENCE_TRANSFORMERS_CONFIG);
+        if (!Files.exists(file)) {
+            return "";
+        }
+        try (JsonReader reader = Json.createReader(Files.newBufferedReader(file))) {
+            JsonObject prompts = reader.readObject().getJsonObject("prompts");
+            return prompts == null ? "" : prompts.getString("query", "");
+        }
     }
 
     /** The pooling a sentence-transformers directory's {@code 1_Pooling/config.json} names; CLS without one. */

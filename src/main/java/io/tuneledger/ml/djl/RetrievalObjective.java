@@ -39,10 +39,11 @@ public final class RetrievalObjective extends EncoderObjective {
 
     /**
      * {@code corpus}: the documents validation ranks against; it must hold every validation pair's document.
-     * {@code scale}: the inverse temperature of the loss (sentence-transformers' default is 20).
+     * {@code scale}: the inverse temperature of the loss (sentence-transformers' default is 20). {@code queryPrefix}
+     * goes before every query, never before a document (the base model's instruction, if it has one).
      */
-    public RetrievalObjective(BertClassifierModel model, TextTokenizer tokenizer, float scale, List<QueryPair> train,
-            List<QueryPair> validation, List<TextDocument> corpus) {
+    public RetrievalObjective(BertClassifierModel model, TextTokenizer tokenizer, float scale, String queryPrefix,
+            List<QueryPair> train, List<QueryPair> validation, List<TextDocument> corpus) {
         super(model);
         if (validation.isEmpty()) {
             throw new IllegalArgumentException("No validation examples");
@@ -68,8 +69,8 @@ public final class RetrievalObjective extends EncoderObjective {
                 documentIds.computeIfAbsent(p.negativeId(), id -> tokenizer.ids(p.negative()));
             }
         }
-        this.queryIds = train.stream().map(p -> tokenizer.ids(p.query())).toList();
-        this.validationQueryIds = validation.stream().map(p -> tokenizer.ids(p.query())).toList();
+        this.queryIds = train.stream().map(p -> tokenizer.ids(queryPrefix + p.query())).toList();
+        this.validationQueryIds = validation.stream().map(p -> tokenizer.ids(queryPrefix + p.query())).toList();
     }
 
     /** The whole encoder trains; there is no head to train alone. */

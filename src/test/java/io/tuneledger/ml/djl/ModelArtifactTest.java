@@ -101,9 +101,9 @@ class ModelArtifactTest {
         try (NDManager m = Engine.getEngine("PyTorch").newBaseManager();
                 BertClassifierModel model = BertClassifierModel.encoderOnly(m, meanPooled, encoder(""))) {
             assertThrows(IllegalArgumentException.class, () -> ModelArtifact.save(dir.resolve("x"), model,
-                    List.of("ham"), "{}".getBytes(), Json.createObjectBuilder().build(), 64));
+                    List.of("ham"), "{}".getBytes(), Json.createObjectBuilder().build(), 64, ""));
             ModelArtifact.save(saved, model, List.of(), "{}".getBytes(),
-                    Json.createObjectBuilder().add("baseModel", "tiny").build(), 64);
+                    Json.createObjectBuilder().add("baseModel", "tiny").build(), 64, "query: ");
         }
         try (var files = Files.walk(saved)) {
             assertEquals(List.of("1_Pooling", "1_Pooling/config.json", "2_Normalize", "SHA256SUMS",
@@ -137,6 +137,7 @@ class ModelArtifactTest {
         ModelArtifact.Loaded loaded = ModelArtifact.load(saved);
         assertEquals(List.of(), loaded.labels());
         assertEquals(Pooling.MEAN, loaded.config().pooling());
+        assertEquals("query: ", loaded.queryPrefix(), "the query prompt of config_sentence_transformers.json");
         // A sentence-transformers directory from elsewhere has no Tuneledger keys: the pooling comes from 1_Pooling.
         Files.delete(saved.resolve("SHA256SUMS"));
         Files.writeString(saved.resolve("config.json"), Files.readString(saved.resolve("config.json"))

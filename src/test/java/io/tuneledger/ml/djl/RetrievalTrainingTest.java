@@ -77,7 +77,7 @@ class RetrievalTrainingTest {
                 TextTokenizer tokenizer = TextTokenizer.load(in, config.maxLength());
                 BertClassifierModel model = BertClassifierModel.encoderOnly(manager, FineTunerResumeTest.TINY,
                         FineTunerResumeTest.randomEncoder(1))) {
-            RetrievalObjective objective = new RetrievalObjective(model, tokenizer, 20f, pairs.subList(0, 32),
+            RetrievalObjective objective = new RetrievalObjective(model, tokenizer, 20f, "", pairs.subList(0, 32),
                     pairs.subList(32, 40), corpus);
             try (DjlTrainingSession session = new DjlTrainingSession(config, objective, checkpoints)) {
                 FineTuner.Result result = new FineTuner(config, List.of(), checkpoints).run(session, objective,
@@ -134,7 +134,7 @@ class RetrievalTrainingTest {
                 TextTokenizer tokenizer = TextTokenizer.load(in, config.maxLength());
                 BertClassifierModel model = BertClassifierModel.encoderOnly(manager, base.config(), encoder)) {
             RetrievalMetrics before = metrics(model, tokenizer, test, corpus, answers, manager);
-            RetrievalObjective objective = new RetrievalObjective(model, tokenizer, 20f, train, validation, corpus);
+            RetrievalObjective objective = new RetrievalObjective(model, tokenizer, 20f, "", train, validation, corpus);
             try (DjlTrainingSession session = new DjlTrainingSession(config, objective, dir.resolve("run"))) {
                 new FineTuner(config, List.of(), dir.resolve("run")).run(session, objective,
                         new FineTuner.Listener() { }, () -> false);
@@ -155,7 +155,7 @@ class RetrievalTrainingTest {
                 tokenizerJson = t.readAllBytes();
             }
             ModelArtifact.save(artifact, model, List.of(), tokenizerJson, Json.createObjectBuilder().build(),
-                    config.maxLength());
+                    config.maxLength(), "");
             List<long[]> queryIds = test.stream().map(p -> tokenizer.ids(p.query())).toList();
             float[][] vectors = SentenceEmbedder.embed(model, tokenizer, queryIds, 32, manager);
             ModelArtifact.Loaded loaded = ModelArtifact.load(artifact);
