@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Builds samples/manpages-qa-en.jsonl: question-answer pairs from the manual pages of a few Debian packages.
+"""Builds samples/manpages-qa-en.jsonl (or, with --zh, samples/manpages-qa-zh.jsonl): question-answer pairs from the
+manual pages of a few Debian packages (with --zh: the Chinese translations of package manpages-zh).
 
 The question is a page's one-line summary (its NAME section: "cp - copy files and directories" gives "copy files and
 directories"); the answer is the start of its DESCRIPTION section (option lists left out), prefixed by the command's
@@ -8,6 +9,7 @@ machine that runs it; run it again to rebuild the sample (the output depends on 
 samples/README.md records).
 
 Usage: samples/tools/manpages-qa.py > samples/manpages-qa-en.jsonl
+       samples/tools/manpages-qa.py --zh > samples/manpages-qa-zh.jsonl
 """
 import json
 import os
@@ -18,11 +20,20 @@ import sys
 PACKAGES = ["coreutils", "git-man", "util-linux", "procps", "openssh-client", "man-db", "diffutils", "findutils",
             "grep", "tar"]
 MAX_ANSWER = 600
+ZH = "--zh" in sys.argv
+if ZH:
+    PACKAGES = ["manpages-zh"]
+    MAX_ANSWER = 300
+NAME = ("NAME", "名称", "名字")
+DESCRIPTION = ("DESCRIPTION", "描述", "说明", "介绍")
+BOILERPLATE = ("Mandatory arguments", "必选参数", "长选项必须使用的参数")
 
 
 def pages(package):
     listing = subprocess.run(["dpkg", "-L", package], capture_output=True, text=True, check=True).stdout.split()
-    return sorted(p for p in listing if re.match(r"/usr/share/man/man[18]/[^/]+\.[18]\.gz$", p) and os.path.isfile(p))
+    directory = "/usr/share/man/zh_CN/" if ZH else "/usr/share/man/"
+    return sorted(p for p in listing if re.match(re.escape(directory) + r"man[18]/[^/]+\.[18]\.gz$", p)
+                  and os.path.isfile(p))
 
 
 def render(path):
@@ -34,7 +45,7 @@ def render(path):
 def sections(text):
     found, name = {}, None
     for line in text.splitlines():
-        if re.match(r"^[A-Z][A-Z /]+$", line):
+        if line.strip() and not line[0].isspace() and "(" not in line:
             name = line.strip()
             found[name] = []
         elif name:
@@ -55,19 +66,20 @@ def paragraphs(lines):
 
 def record(package, path):
     s = sections(render(path))
-    name = " ".join(l.strip() for l in s.get("NAME", []) if l.strip())
+    name = " ".join(l.strip() for key in NAME for l in s.get(key, []) if l.strip())
+    description = next((s[key] for key in DESCRIPTION if key in s), None)
     m = re.match(r"^(\S+(?:,\s*\S+)*)\s+(?:\\-|-|—)\s+(.+)$", name)
-    if not m or "DESCRIPTION" not in s:
+    if not m or description is None:
         return None
     command, summary = m.group(1).split(",")[0].strip(), m.group(2).strip()
     answer = ""
-    for p in paragraphs(s["DESCRIPTION"]):
-        if p.startswith("-") or p.startswith("Mandatory arguments") or len(p) < 20:
+    for p in paragraphs(description):
+        if p.startswith("-") or p.startswith(BOILERPLATE) or len(p) < (8 if ZH else 20):
             continue
-        answer = (answer + " " + p).strip()
+        answer = (answer + ("" if ZH else " ") + p).strip()
         if len(answer) >= MAX_ANSWER // 2:
             break
-    if len(answer) < 40:
+    if len(answer) < (15 if ZH else 40):
         return None
     if len(answer) > MAX_ANSWER:
         answer = answer[:MAX_ANSWER].rsplit(" ", 1)[0] + " ..."
