@@ -1,5 +1,6 @@
 package io.tuneledger.ml.weights;
 
+import io.tuneledger.ml.AtomicFiles;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -12,10 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -54,41 +52,28 @@ public final class SafeTensors {
         }
         byte[] json = header.build().toString().getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-                head.putLong(padded).put(json);
-                while (head.position() < head.capacity()) {
-                    head.put((byte) ' ');
-                }
-                head.flip();
-                writeFully(out, head);
-                ByteBuffer chunk = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-                for (Tensor t : tensors.values()) {
-                    for (float f : t.data()) {
-                        if (!chunk.hasRemaining()) {
-                            chunk.flip();
-                            writeFully(out, chunk);
-                            chunk.clear();
-                        }
-                        chunk.putFloat(f);
+        AtomicFiles.write(file, out -> {
+            ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+            head.putLong(padded).put(json);
+            while (head.position() < head.capacity()) {
+                head.put((byte) ' ');
+            }
+            head.flip();
+            writeFully(out, head);
+            ByteBuffer chunk = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+            for (Tensor t : tensors.values()) {
+                for (float f : t.data()) {
+                    if (!chunk.hasRemaining()) {
+                        chunk.flip();
+                        writeFully(out, chunk);
+                        chunk.clear();
                     }
+                    chunk.putFloat(f);
                 }
-                chunk.flip();
-                writeFully(out, chunk);
-                out.force(true);
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+            chunk.flip();
+            writeFully(out, chunk);
+        });
     }
 
     public static Content read(Path file) throws IOException {
