@@ -45,6 +45,56 @@ class RetrievalTrainingTest {
     @TempDir
     Path dir;
 
+    /**
+     * The loss of a batch is the cross-entropy of each query picking its own document among the batch's documents,
+     * from the cosine similarities times the scale, computed here by hand from the model's own vectors; a second
+     * query with the same answer document does not count that document as a wrong answer for the first.
+     */
+    @Test
+    void theLossIsTheCrossEntropyOfTheScaledCosinesWithSharedAnswersMasked() throws Exception {
+        List<QueryPair> pairs = List.of(
+                new QueryPair("q0", "copy files", "d0", "cp copies files and directories"),
+                new QueryPair("q1", "duplicate a file", "d0", "cp copies files and directories"),
+                new QueryPair("q2", "list a directory", "d1", "ls lists directory contents"));
+        List<TextDocument> corpus = List.of(new TextDocument("d0", pairs.get(0).document()),
+                new TextDocument("d1", pairs.get(2).document()));
+        float scale = 20f;
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
+                InputStream in = BaseModel.ALL_MINILM_L6_V2.openTokenizer();
+                TextTokenizer tokenizer = TextTokenizer.load(in, 16);
+                BertClassifierModel model = BertClassifierModel.encoderOnly(manager, FineTunerResumeTest.TINY,
+                        FineTunerResumeTest.randomEncoder(5))) {
+            RetrievalObjective objective = new RetrievalObjective(model, tokenizer, scale, "", pairs, pairs, corpus);
+            float loss;
+            try (NDManager scope = manager.newSubManager()) {
+                loss = objective.loss(scope, new int[] {0, 1, 2}, 0f).getFloat();
+            }
+            float[][] q = SentenceEmbedder.embed(model, tokenizer,
+                    pairs.stream().map(p -> tokenizer.ids(p.query())).toList(), 8, manager);
+            float[][] d = SentenceEmbedder.embed(model, tokenizer,
+                    pairs.stream().map(p -> tokenizer.ids(p.document())).toList(), 8, manager);
+            // columns: the batch's documents d0 (q0's), d0 (q1's), d1; q0 and q1 each see the other's copy masked
+            boolean[][] masked = {{false, true, false}, {true, false, false}, {false, false, false}};
+            double expected = 0;
+            for (int i = 0; i < 3; i++) {
+                double[] logits = new double[3];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < 3; j++) {
+                    logits[j] = masked[i][j] ? Double.NEGATIVE_INFINITY : scale * SentenceEmbedder.scores(q[i],
+                            new float[][] {d[j]})[0];
+                    max = Math.max(max, logits[j]);
+                }
+                double sum = 0;
+                for (double l : logits) {
+                    sum += Math.exp(l - max);
+                }
+                expected -= logits[i] - max - Math.log(sum);
+            }
+            expected /= 3;
+            assertEquals(expected, loss, 1e-4, "mean cross-entropy over the three queries");
+        }
+    }
+
     @Test
     void aRetrievalRunInterruptedAndResumedEndsWithIdenticalWeights() throws Exception {
         List<QueryPair> pairs = new ArrayList<>();
