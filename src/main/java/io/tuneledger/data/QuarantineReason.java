@@ -21,5 +21,11 @@ public enum QuarantineReason {
     /** The text contains a term of the blocked-terms list. */
     BLOCKED_TERM,
     /** The same text occurs with different labels: which one is right cannot be told. */
-    LABEL_CONFLICT
+    LABEL_CONFLICT,
+    /** A retrieval pair has no query text. */
+    MISSING_QUERY,
+    /** A retrieval pair's answer (positive) document has no text. */
+    EMPTY_POSITIVE,
+    /** A relevance judgement names a query or document that the input's files do not hold (BEIR layout). */
+    UNKNOWN_REFERENCE
 }
