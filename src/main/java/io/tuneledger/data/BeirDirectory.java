@@ -1,5 +1,6 @@
 package io.tuneledger.data;
 
+import io.tuneledger.ml.QueryPair;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -113,8 +114,8 @@ public final class BeirDirectory {
                 String negativeId = negatives.get(p.queryId());
                 boolean usable = negativeId != null && !negativeId.equals(p.documentId())
                         && !documents.get(negativeId).isBlank();
-                pairs.add(new PairRecord(id, query, p.documentId(), positive, usable ? negativeId : null,
-                        usable ? documents.get(negativeId) : null, p.line()));
+                pairs.add(new PairRecord(new QueryPair(id, query, p.documentId(), positive, usable ? negativeId : null,
+                        usable ? documents.get(negativeId) : null), p.line()));
             }
         }
         return new Content(pairs, quarantined, documents);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tuneledger.ml.QueryPair;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,15 +60,15 @@ class BeirDirectoryTest {
                 "every document of the corpus, the unjudged d4 too, in corpus order");
         assertEquals("cp\ncopy files and directories", content.documents().get("d1"));
         assertEquals(2, content.pairs().size());
-        PairRecord first = content.pairs().get(0);
+        QueryPair first = content.pairs().get(0).pair();
         assertEquals("q1/d1", first.id());
         assertEquals("how do I copy a directory", first.query());
         assertEquals("d2", first.negativeId(), "q1's document judged 0 is its hard negative");
         assertEquals("move (rename) files", first.negative());
-        PairRecord second = content.pairs().get(1);
+        QueryPair second = content.pairs().get(1).pair();
         assertEquals("q2/d2", second.id());
         assertNull(second.negativeId());
-        assertEquals(4, second.lineNumber());
+        assertEquals(4, content.pairs().get(1).lineNumber());
 
         Map<QuarantineReason, Long> reasons = content.quarantined().stream().collect(Collectors.groupingBy(
                 IngestOutcome.Quarantined::reason, Collectors.counting()));
