@@ -36,6 +36,7 @@ public final class RetrievalObjective extends EncoderObjective {
     private final Map<String, long[]> documentIds = new HashMap<>();
     private final List<long[]> queryIds;
     private final List<long[]> validationQueryIds;
+    private final List<long[]> corpusIds;
 
     /**
      * {@code corpus}: the documents validation ranks against; it must hold every validation pair's document.
@@ -51,9 +52,9 @@ public final class RetrievalObjective extends EncoderObjective {
         if (!(scale > 0)) {
             throw new IllegalArgumentException("The scale must be positive, not " + scale);
         }
-        Set<String> corpusIds = corpus.stream().map(TextDocument::id).collect(Collectors.toSet());
+        Set<String> known = corpus.stream().map(TextDocument::id).collect(Collectors.toSet());
         for (QueryPair p : validation) {
-            if (!corpusIds.contains(p.documentId())) {
+            if (!known.contains(p.documentId())) {
                 throw new IllegalArgumentException("Validation query " + p.id() + " answers document "
                         + p.documentId() + ", which is not in the corpus");
             }
@@ -71,6 +72,7 @@ public final class RetrievalObjective extends EncoderObjective {
         }
         this.queryIds = train.stream().map(p -> tokenizer.ids(queryPrefix + p.query())).toList();
         this.validationQueryIds = validation.stream().map(p -> tokenizer.ids(queryPrefix + p.query())).toList();
+        this.corpusIds = corpus.stream().map(doc -> tokenizer.ids(doc.text())).toList();
     }
 
     /** The whole encoder trains; there is no head to train alone. */
@@ -121,8 +123,7 @@ public final class RetrievalObjective extends EncoderObjective {
 
     @Override
     public Validation validate(NDManager parent, int batchSize) {
-        float[][] documents = SentenceEmbedder.embed(model, tokenizer,
-                corpus.stream().map(doc -> tokenizer.ids(doc.text())).toList(), batchSize, parent);
+        float[][] documents = SentenceEmbedder.embed(model, tokenizer, corpusIds, batchSize, parent);
         float[][] queries = SentenceEmbedder.embed(model, tokenizer, validationQueryIds, batchSize, parent);
         Map<String, Integer> position = new HashMap<>();
         for (int i = 0; i < corpus.size(); i++) {

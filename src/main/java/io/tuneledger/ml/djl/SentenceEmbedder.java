@@ -3,10 +3,10 @@ package io.tuneledger.ml.djl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import io.tuneledger.ml.EmbeddingIndex;
 import io.tuneledger.ml.TextDocument;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Text vectors for retrieval: the encoder's pooled output, scaled to unit length, so that a dot product is the cosine
@@ -46,20 +46,15 @@ public final class SentenceEmbedder {
         return vectors.div(vectors.norm(new int[] {1}, true).maximum(scope.create(1e-12f)));
     }
 
-    /** The ids of the {@code k} documents most similar to each query, best first (ties: the earlier document). */
+    /**
+     * The ids of the {@code k} documents most similar to each query, best first (ties: the earlier document), through
+     * the same search as a saved index ({@link EmbeddingIndex#search}).
+     */
     public static List<List<String>> rank(float[][] queries, float[][] documents, List<TextDocument> corpus, int k) {
+        EmbeddingIndex index = new EmbeddingIndex(corpus.stream().map(TextDocument::id).toList(), documents);
         List<List<String>> out = new ArrayList<>(queries.length);
         for (float[] q : queries) {
-            float[] scores = scores(q, documents);
-            int[] best = IntStream.range(0, scores.length).boxed()
-                    .sorted((a, b) -> scores[a] != scores[b] ? Float.compare(scores[b], scores[a])
-                            : Integer.compare(a, b))
-                    .limit(k).mapToInt(Integer::intValue).toArray();
-            List<String> ids = new ArrayList<>(best.length);
-            for (int d : best) {
-                ids.add(corpus.get(d).id());
-            }
-            out.add(ids);
+            out.add(index.search(q, k).stream().map(EmbeddingIndex.Hit::id).toList());
         }
         return out;
     }
