@@ -432,13 +432,16 @@
     };
   }
 
-  /** Training loss per optimisation step, and validation loss and macro-F1 per epoch, with uPlot. */
+  /** Training loss per optimisation step, and validation loss and figure (macro-F1, MRR@10) per epoch. */
   async function drawCurves(id, box) {
     const curves = (await load('executions/' + id + '/curves')).body;
     plotCurves(Object.values(curves)[0], box);
   }
 
-  /** Draws {loss, validationLoss, validationMacroF1} into {@code box}, replacing earlier charts. */
+  /**
+   * Draws {loss, validationLoss, validationCurve, <validationCurve>} into {@code box}, replacing earlier charts; the
+   * validation figure's curve is named by validationCurve (validationMacroF1 when absent).
+   */
   function plotCurves(train, box) {
     charts.forEach(c => c.destroy());
     charts = [];
@@ -456,7 +459,11 @@
       axes: [{ label: 'step' }, { label: 'cross-entropy loss' }],
       series: [{ label: 'step' }, { label: 'training loss', stroke: '#1f5fbf', width: 1.5 }] },
     [loss.map((_, i) => i + 1), loss], lossBox));
-    const epochs = Math.max((train.validationLoss || []).length, (train.validationMacroF1 || []).length);
+    const metricKey = train.validationCurve || Object.keys(train).find(k => k.startsWith('validation')
+      && k !== 'validationLoss' && k !== 'validationCurve') || 'validationMacroF1';
+    const metric = train[metricKey] || [];
+    const metricLabel = metricKey === 'validationMrrAt10' ? 'MRR@10' : 'macro-F1';
+    const epochs = Math.max((train.validationLoss || []).length, metric.length);
     if (epochs) {
       const validationBox = h('div', { class: 'chart', id: 'chart-validation' });
       box.append(validationBox);
@@ -465,11 +472,11 @@
       charts.push(new uPlot({ title: 'Validation per epoch', width: width, height: 260,
         scales: { x: { time: false }, f1: { range: [0, 1] } },
         axes: [{ label: 'epoch', incrs: [1] }, { label: 'validation loss' },
-          { scale: 'f1', side: 1, label: 'macro-F1', grid: { show: false } }],
+          { scale: 'f1', side: 1, label: metricLabel, grid: { show: false } }],
         series: [{ label: 'epoch' },
           { label: 'validation loss', stroke: '#b3261e', width: 2, points: { show: true } },
-          { label: 'validation macro-F1', scale: 'f1', stroke: '#1b7f3b', width: 2, points: { show: true } }] },
-      [xs, xs.map((_, i) => at(train.validationLoss, i)), xs.map((_, i) => at(train.validationMacroF1, i))],
+          { label: 'validation ' + metricLabel, scale: 'f1', stroke: '#1b7f3b', width: 2, points: { show: true } }] },
+      [xs, xs.map((_, i) => at(train.validationLoss, i)), xs.map((_, i) => at(metric, i))],
       validationBox));
     }
   }
@@ -518,10 +525,11 @@
 
   async function modelsPage() {
     const list = (await load('models')).body.models;
-    show(h('h1', {}, 'Models'), table(['Model', 'Version', 'Status', 'Test macro-F1', 'Created'],
+    show(h('h1', {}, 'Models'), table(['Model', 'Version', 'Task', 'Status', 'Test figure', 'Created'],
       list.flatMap(m => m.versions.map(v => [m.name,
-        h('a', { href: '#/models/' + enc(m.name) + '/' + v.version }, 'v' + v.version), badge(v.status),
-        number(v.testMacroF1), time(v.createdAt)]))));
+        h('a', { href: '#/models/' + enc(m.name) + '/' + v.version }, 'v' + v.version), v.task || 'classification',
+        badge(v.status), (v.testMetric || 'macroF1') + ' ' + number(v.test !== undefined ? v.test : v.testMacroF1),
+        time(v.createdAt)]))));
   }
 
   async function modelPage(name, version) {
@@ -551,8 +559,9 @@
       h('h2', {}, 'Parameters'), table(['Parameter', 'Value'], Object.entries(m.parameters || {}).sort()
         .map(([k, v]) => [k, String(v)]), { id: 'model-parameters' }));
     const training = (m.evaluation && m.evaluation.training) || {};
-    plotCurves({ loss: training.losses, validationLoss: training.validationLoss,
-      validationMacroF1: training.validationMacroF1 }, curves);
+    const metricKey = training.validationCurve || 'validationMacroF1';
+    plotCurves({ loss: training.losses, validationLoss: training.validationLoss, validationCurve: metricKey,
+      [metricKey]: training[metricKey] }, curves);
   }
 
   /** Where the version came from, each link a page of its own: base model, dataset version, execution. */
@@ -592,17 +601,21 @@
       facts([['Dataset', data.dataset], ['Content SHA-256', h('code', {}, data.contentSha256 || '')],
         ['Source', source.path || (source.datasource ? source.datasource + ' ' + source.table : '')],
         ['Cleaning', data.cleaning ? data.cleaning.rules + (data.cleaning.redactPii ? ', PII redacted' : '') : '']]),
-      table(['Read', 'Kept', 'Quarantined', 'Duplicates'], [[number(counts.read), number(counts.records),
-        number(counts.quarantined), number(counts.duplicates)]], { id: 'card-counts' }),
-      table(['Label', 'Records'].concat(Object.keys(splits)), Object.entries(labels).map(([label, n]) =>
-        [label, number(n)].concat(Object.values(splits).map(sp => number((sp.labels || {})[label] || 0)))),
-      { id: 'card-labels' }),
+      table(['Read', 'Kept', 'Quarantined', 'Duplicates'].concat(counts.documents ? ['Documents'] : []),
+        [[number(counts.read), number(counts.records), number(counts.quarantined), number(counts.duplicates)]
+          .concat(counts.documents ? [number(counts.documents)] : [])], { id: 'card-counts' }),
+      Object.keys(labels).length ? table(['Label', 'Records'].concat(Object.keys(splits)),
+        Object.entries(labels).map(([label, n]) => [label, number(n)].concat(Object.values(splits)
+          .map(sp => number((sp.labels || {})[label] || 0)))), { id: 'card-labels' })
+        : table(['Split', 'Pairs'], Object.entries(splits).map(([name, sp]) => [name, number(sp.records)]),
+          { id: 'card-splits' }),
       h('h3', {}, 'Evaluation on the ' + (evaluationFigures.split || 'test') + ' split'),
-      table(['Split', 'Accuracy', 'Macro-F1'], [
-        ['test (fine-tuned)', number(evaluationFigures.accuracy), number(evaluationFigures.macroF1)],
-        ['test (baseline: frozen encoder)', number(evaluationFigures.baselineAccuracy),
-          number(evaluationFigures.baselineMacroF1)]], { id: 'metrics' }),
-      h('p', { class: 'muted' }, 'Baseline: ' + (evaluationFigures.baseline || '')),
+      Array.isArray(evaluationFigures.compared) ? comparedTable(evaluationFigures.compared) : [
+        table(['Split', 'Accuracy', 'Macro-F1'], [
+          ['test (fine-tuned)', number(evaluationFigures.accuracy), number(evaluationFigures.macroF1)],
+          ['test (baseline: frozen encoder)', number(evaluationFigures.baselineAccuracy),
+            number(evaluationFigures.baselineMacroF1)]], { id: 'metrics' }),
+        h('p', { class: 'muted' }, 'Baseline: ' + (evaluationFigures.baseline || ''))],
       Array.isArray(evaluationFigures.perClass) ? table(['Label', 'Precision', 'Recall', 'F1', 'Support'],
         evaluationFigures.perClass.map(c => [c.label, number(c.precision), number(c.recall), number(c.f1),
           number(c.support)]), { id: 'per-label' }) : '',
@@ -613,6 +626,13 @@
         ? 'none set' : gate.metric + ' ≥ ' + number(gate.threshold)], ['Measured', number(gate.value)]]),
       h('h3', {}, 'Limitations'),
       h('ul', { id: 'limitations' }, (card.limitations || []).map(l => h('li', {}, l))));
+  }
+
+  /** The fine-tuned model's figures beside those it is compared with (retrieval: the base model and BM25). */
+  function comparedTable(compared) {
+    const names = Object.keys((compared[0] || {}).figures || {});
+    return table(['Model'].concat(names), compared.map(c => [c.model].concat(names.map(n => number(c.figures[n])))),
+      { id: 'metrics' });
   }
 
   // ---- Audit trail

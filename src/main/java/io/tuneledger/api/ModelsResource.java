@@ -1,6 +1,7 @@
 package io.tuneledger.api;
 
 import io.tuneledger.audit.report.ComplianceReports;
+import io.tuneledger.registry.ModelDetails;
 import io.tuneledger.registry.ModelRegistry;
 import io.tuneledger.registry.ModelVersion;
 import io.tuneledger.config.VersionRef;
@@ -122,10 +123,19 @@ public class ModelsResource {
                 .entity(ErrorBody.of(null, "no model version " + name + " " + version)).build();
     }
 
+    /**
+     * A version in a list: {@code test} is its primary test figure, named by {@code testMetric} ({@code macroF1} for
+     * classification, {@code mrr@10} for retrieval); {@code testMacroF1} is the same number, kept for clients of the
+     * first release.
+     */
     static JsonObject summary(ModelVersion v) {
+        ModelDetails details = ModelDetails.of(v);
         return Json.createObjectBuilder()
                 .add("version", v.version())
                 .add("status", v.status().name().toLowerCase())
+                .add("task", details.task().id())
+                .add("testMetric", details.evaluation().test().summary().keySet().iterator().next())
+                .add("test", v.testMacroF1())
                 .add("testMacroF1", v.testMacroF1())
                 .add("weightsSha256", v.weightsSha256())
                 .add("baseModel", v.baseModel())

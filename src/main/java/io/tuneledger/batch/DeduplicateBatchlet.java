@@ -4,6 +4,7 @@ import io.tuneledger.data.DatasetAssembler;
 import io.tuneledger.data.DatasetParameters;
 import io.tuneledger.data.Deduplicator;
 import io.tuneledger.data.JsonlFiles;
+import io.tuneledger.ml.TaskType;
 import jakarta.batch.api.BatchProperty;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -13,13 +14,18 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Decides for every accepted record whether it is kept, a duplicate or a label conflict ({@link Deduplicator}) and
+ * Decides for every accepted record (or retrieval pair) whether it is kept, a duplicate or a label conflict
+ * ({@link Deduplicator}) and
  * writes the decisions to the staging directory, all or nothing. Re-running it gives the same file, so a restart
  * after a crash simply runs it again.
  */
 @Named
 @Dependent
 public class DeduplicateBatchlet extends StagingBatchlet {
+
+    @Inject
+    @BatchProperty(name = "task")
+    String task;
 
     @Inject
     @BatchProperty(name = "dedupe")
@@ -35,8 +41,13 @@ public class DeduplicateBatchlet extends StagingBatchlet {
         Path staging = staging();
         Deduplicator dedupe = new Deduplicator(Deduplicator.Mode.valueOf(DatasetParameters.DEDUPE.parse(mode)
                 .toUpperCase(Locale.ROOT)), DatasetParameters.DEDUPE_THRESHOLD.parse(threshold));
+        boolean pairs = TaskType.RETRIEVAL.id().equals(DatasetParameters.TASK.parse(task));
+        // A pair is compared as its query and answer together, with one label for all: the same question asked of
+        // two different answers is two pairs, and nothing can conflict.
         JsonlFiles.forEach(staging.resolve(DatasetAssembler.ACCEPTED), r -> dedupe.add(
-                r.getJsonNumber("line").longValue(), r.getString("id"), r.getString("label"), r.getString("text")));
+                r.getJsonNumber("line").longValue(), r.getString("id"),
+                pairs ? DatasetAssembler.PAIR_LABEL : r.getString("label"),
+                pairs ? r.getString("query") + "\n\n" + r.getString("positive") : r.getString("text")));
         List<Deduplicator.Decision> decisions = dedupe.decide();
         long duplicates = 0;
         long conflicts = 0;

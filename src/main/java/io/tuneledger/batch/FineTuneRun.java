@@ -1,5 +1,6 @@
 package io.tuneledger.batch;
 
+import io.tuneledger.config.Parameter;
 import io.tuneledger.config.ParameterValues;
 import io.tuneledger.config.VersionRef;
 import io.tuneledger.data.DataStore;
@@ -30,6 +31,8 @@ import jakarta.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What every step of a fine-tune (or pipeline) job instance shares: its parameters, its working directory, the
@@ -108,9 +111,13 @@ public class FineTuneRun {
                 + " is for task '" + task + "', which this version of Tuneledger cannot train")));
     }
 
-    /** The training configuration of the parameters. */
-    public TrainingConfig config() {
-        return TrainingConfig.from(parameters());
+    /** The training configuration of the parameters, with the settings of the dataset's task. */
+    public TrainingConfig config() throws IOException {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        for (Parameter<?> p : task().parameters()) {
+            settings.put(p.name(), parameters().get(p));
+        }
+        return TrainingConfig.from(parameters()).withTaskSettings(settings);
     }
 
     /** Opens the task's run on this job's dataset, starting weights and configuration. */

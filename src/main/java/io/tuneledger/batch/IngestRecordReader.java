@@ -1,5 +1,6 @@
 package io.tuneledger.batch;
 
+import io.tuneledger.data.BeirRecordSource;
 import io.tuneledger.data.CsvFileSource;
 import io.tuneledger.data.DataStore;
 import io.tuneledger.data.DatasetParameters;
@@ -9,9 +10,11 @@ import io.tuneledger.data.IngestSummary;
 import io.tuneledger.data.JdbcRecordSource;
 import io.tuneledger.data.JdbcTableSource;
 import io.tuneledger.data.JsonlRecordSource;
+import io.tuneledger.data.PairFields;
 import io.tuneledger.data.RecordSource;
 import io.tuneledger.data.SourcePosition;
 import io.tuneledger.job.StepProgress;
+import io.tuneledger.ml.TaskType;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.runtime.context.JobContext;
 import jakarta.enterprise.context.Dependent;
@@ -22,7 +25,8 @@ import javax.naming.InitialContext;
 import javax.sql.DataSource;
 
 /**
- * Reads the input of prepare-dataset (JSONL, CSV or a database table) as parsed records or quarantined lines.
+ * Reads the input of prepare-dataset (JSONL, CSV, a database table or, for retrieval, a BEIR directory) as parsed
+ * records (labelled texts, or pairs and documents for task=retrieval) or quarantined lines.
  * Checkpoint: the {@link SourcePosition}, so a restart seeks straight to the first uncommitted record. At the end of
  * the input it leaves the number of records read in the staging directory, for the reconciliation.
  */
@@ -59,6 +63,26 @@ public class IngestRecordReader extends CheckpointedItemReader<IngestOutcome, So
     String labelField;
 
     @Inject
+    @BatchProperty(name = "task")
+    String task;
+
+    @Inject
+    @BatchProperty(name = "query.field")
+    String queryField;
+
+    @Inject
+    @BatchProperty(name = "positive.field")
+    String positiveField;
+
+    @Inject
+    @BatchProperty(name = "positive.id.field")
+    String positiveIdField;
+
+    @Inject
+    @BatchProperty(name = "negative.field")
+    String negativeField;
+
+    @Inject
     @BatchProperty(name = "max.record.bytes")
     String maxRecordBytes;
 
@@ -70,6 +94,11 @@ public class IngestRecordReader extends CheckpointedItemReader<IngestOutcome, So
 
     private RecordSource source;
     private boolean jdbc;
+    private boolean beir;
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
 
     public IngestRecordReader() {
         super(SourcePosition.class);
@@ -77,10 +106,20 @@ public class IngestRecordReader extends CheckpointedItemReader<IngestOutcome, So
 
     @Override
     protected void openAt(SourcePosition position) throws Exception {
-        FieldMapping fields = new FieldMapping(DatasetParameters.ID_FIELD.parse(idField),
-                DatasetParameters.TEXT_FIELD.parse(textField), DatasetParameters.LABEL_FIELD.parse(labelField));
+        String id = DatasetParameters.ID_FIELD.parse(idField);
+        FieldMapping fields = TaskType.RETRIEVAL.id().equals(DatasetParameters.TASK.parse(task))
+                ? FieldMapping.pairs(id, new PairFields(DatasetParameters.QUERY_FIELD.parse(queryField),
+                        DatasetParameters.POSITIVE_FIELD.parse(positiveField), blankToNull(positiveIdField),
+                        blankToNull(negativeField)))
+                : new FieldMapping(id, DatasetParameters.TEXT_FIELD.parse(textField),
+                        DatasetParameters.LABEL_FIELD.parse(labelField));
         int max = DatasetParameters.MAX_RECORD_BYTES.parse(maxRecordBytes);
         jdbc = "jdbc".equals(format);
+        beir = "beir".equals(format);
+        if (beir) {
+            source = BeirRecordSource.open(store.resolveInputOrDirectory(inputPath), position);
+            return;
+        }
         if (jdbc) {
             DataSource ds = (DataSource) new InitialContext().lookup(datasource);
             source = new JdbcRecordSource(JdbcTableSource.open(ds, table, fields, 500), position);
@@ -110,7 +149,7 @@ public class IngestRecordReader extends CheckpointedItemReader<IngestOutcome, So
     protected Progress progress() {
         long[] p = source.progress();
         StepFigures.count(stepContext, "read", source.position().records());
-        return new Progress(p[0], p[1], jdbc ? StepProgress.Unit.ITEMS : StepProgress.Unit.BYTES);
+        return new Progress(p[0], p[1], jdbc || beir ? StepProgress.Unit.ITEMS : StepProgress.Unit.BYTES);
     }
 
     @Override
@@ -123,6 +162,6 @@ public class IngestRecordReader extends CheckpointedItemReader<IngestOutcome, So
     /** Idempotent: a restart that reaches the end again writes the same numbers. */
     private void writeSummary() throws Exception {
         SourcePosition end = source.position();
-        new IngestSummary(end.records(), jdbc ? -1 : end.offset()).write(store.stagingDir(jobContext.getInstanceId()));
+        new IngestSummary(end.records(), jdbc || beir ? -1 : end.offset()).write(store.stagingDir(jobContext.getInstanceId()));
     }
 }

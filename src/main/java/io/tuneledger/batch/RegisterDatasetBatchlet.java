@@ -71,13 +71,14 @@ public class RegisterDatasetBatchlet extends StagingBatchlet {
                 ? new EdaAugmenter(Thesaurus.read(Path.of(values.get(DatasetParameters.AUGMENT_THESAURUS))),
                         values.get(DatasetParameters.SPLIT_SEED), values.get(DatasetParameters.AUGMENT_FACTOR))
                 : null;
-        DatasetAssembler.Result result = DatasetAssembler.assemble(staging, build, augmenter);
+        TaskType task = TaskType.byId(values.get(DatasetParameters.TASK)).orElseThrow();
+        DatasetAssembler.Result result = DatasetAssembler.assemble(staging, build, augmenter, task);
         DatasetManifest.Source source = source(values);
         Instant created = Instant.now();
         DatasetVersion registered = registry.register(datasetName, version -> {
             Path target = datasetDir.resolve("v" + version);
             try {
-                DatasetManifest manifest = DatasetManifests.of(datasetName, version, TaskType.CLASSIFICATION.id(),
+                DatasetManifest manifest = DatasetManifests.of(datasetName, version, task.id(),
                         created, instance, jobContext.getExecutionId(), source, values, result, augmenter);
                 Files.writeString(build.resolve(DatasetManifest.FILE), manifest.toJson().toString(),
                         StandardCharsets.UTF_8);
@@ -107,6 +108,9 @@ public class RegisterDatasetBatchlet extends StagingBatchlet {
     /** The source and its SHA-256: of the file's bytes, or of the table's rows as read. */
     private DatasetManifest.Source source(ParameterValues p) throws Exception {
         String format = p.get(DatasetParameters.INPUT_FORMAT);
+        if ("beir".equals(format)) {
+            return DatasetManifests.directory(format, Path.of(p.get(DatasetParameters.INPUT_PATH)));
+        }
         if (!"jdbc".equals(format)) {
             return DatasetManifests.file(format, Path.of(p.get(DatasetParameters.INPUT_PATH)),
                     IngestSummary.read(staging()).bytes());

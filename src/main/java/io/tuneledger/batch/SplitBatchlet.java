@@ -6,6 +6,7 @@ import io.tuneledger.data.Deduplicator;
 import io.tuneledger.data.JsonlFiles;
 import io.tuneledger.data.StratifiedSplitter;
 import io.tuneledger.ml.Split;
+import io.tuneledger.ml.TaskType;
 import jakarta.batch.api.BatchProperty;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -14,16 +15,21 @@ import jakarta.json.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Assigns every kept record to train, validation or test ({@link StratifiedSplitter}, groups of near duplicates kept
- * together) and writes the assignments to the staging directory, all or nothing. Deterministic: safe to re-run.
+ * together; for retrieval, every pair of one answer document too) and writes the assignments to the staging directory, all or nothing. Deterministic: safe to re-run.
  */
 @Named
 @Dependent
 public class SplitBatchlet extends StagingBatchlet {
+
+    @Inject
+    @BatchProperty(name = "task")
+    String task;
 
     @Inject
     @BatchProperty(name = "split")
@@ -44,8 +50,10 @@ public class SplitBatchlet extends StagingBatchlet {
                         d.getString("label"), d.getJsonNumber("group").longValue()));
             }
         });
+        List<StratifiedSplitter.Member> units = TaskType.RETRIEVAL.id().equals(DatasetParameters.TASK.parse(task))
+                ? joinAnswers(staging, members) : members;
         Map<Long, Split> assigned = new StratifiedSplitter(StratifiedSplitter.parseRatios(
-                DatasetParameters.SPLIT.parse(split)), DatasetParameters.SPLIT_SEED.parse(seed)).assign(members);
+                DatasetParameters.SPLIT.parse(split)), DatasetParameters.SPLIT_SEED.parse(seed)).assign(units);
         Map<Split, Long> counts = new EnumMap<>(Split.class);
         try (JsonlFiles.AtomicWriter out = new JsonlFiles.AtomicWriter(staging.resolve(DatasetAssembler.ASSIGNMENTS))) {
             for (Map.Entry<Long, Split> e : assigned.entrySet()) {
@@ -57,5 +65,14 @@ public class SplitBatchlet extends StagingBatchlet {
         }
         counts.forEach((s, n) -> StepFigures.count(stepContext, s.parameterName(), n));
         return "COMPLETED";
+    }
+
+    /** The members with every pair of one answer document in one group. */
+    private static List<StratifiedSplitter.Member> joinAnswers(Path staging, List<StratifiedSplitter.Member> members)
+            throws java.io.IOException {
+        Map<Long, String> answerOf = new HashMap<>();
+        JsonlFiles.forEach(staging.resolve(DatasetAssembler.ACCEPTED),
+                r -> answerOf.put(r.getJsonNumber("line").longValue(), r.getString("doc")));
+        return StratifiedSplitter.joinGroups(members, m -> answerOf.get(m.line()));
     }
 }

@@ -81,6 +81,15 @@ public final class DataStore {
      * cannot lead outside the roots.
      */
     public Path resolveInput(String inputPath) throws InputPathException {
+        return resolveInput(inputPath, false);
+    }
+
+    /** As {@link #resolveInput(String)}, but a directory (a BEIR input) is accepted as well as a file. */
+    public Path resolveInputOrDirectory(String inputPath) throws InputPathException {
+        return resolveInput(inputPath, true);
+    }
+
+    private Path resolveInput(String inputPath, boolean directory) throws InputPathException {
         if (inputPath == null || inputPath.isBlank()) {
             throw new InputPathException("is required");
         }
@@ -104,8 +113,9 @@ public final class DataStore {
             if (!insideARoot(real)) {
                 throw new InputPathException("resolves to " + real + ", outside the data roots " + rootsText());
             }
-            if (!Files.isRegularFile(real)) {
-                throw new InputPathException("is not a regular file: " + real);
+            if (!Files.isRegularFile(real) && !(directory && Files.isDirectory(real))) {
+                throw new InputPathException("is not a regular file" + (directory ? " or a directory" : "") + ": "
+                        + real);
             }
             if (!Files.isReadable(real)) {
                 throw new InputPathException("is not readable by the server: " + real);

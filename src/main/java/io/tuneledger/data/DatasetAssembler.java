@@ -13,7 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import io.tuneledger.ml.QueryPair;
 import io.tuneledger.ml.Split;
+import io.tuneledger.ml.TaskType;
 
 /**
  * Builds the files of a dataset version from a prepare-dataset run's staging directory: the three splits, the
@@ -28,10 +30,24 @@ public final class DatasetAssembler {
     public static final String QUARANTINE = "quarantine.jsonl";
     public static final String DECISIONS = "decisions.jsonl";
     public static final String ASSIGNMENTS = "assignments.jsonl";
+    /** Staging file of the corpus documents read as records (a BEIR corpus), and the version's documents file. */
+    public static final String DOCUMENTS = "documents.jsonl";
+    /** The one label retrieval pairs carry through de-duplication and the split. */
+    public static final String PAIR_LABEL = "pair";
 
     /** Files of a dataset version, in the order their hashes enter the content hash. */
     public static final List<String> FILES = List.of("train.jsonl", "validation.jsonl", "test.jsonl",
             "quarantine.jsonl", "duplicates.jsonl");
+
+    /** The files of a version of {@code task}: a retrieval dataset adds its documents. */
+    public static List<String> files(TaskType task) {
+        if (task == TaskType.RETRIEVAL) {
+            List<String> files = new ArrayList<>(FILES);
+            files.add(DOCUMENTS);
+            return List.copyOf(files);
+        }
+        return FILES;
+    }
 
     /** The reconciliation does not hold: records were lost or counted twice. */
     public static final class ReconciliationException extends IOException {
@@ -48,12 +64,27 @@ public final class DatasetAssembler {
     private DatasetAssembler() {
     }
 
-    /**
-     * Builds the dataset files in {@code out} from {@code staging}.
-     *
-     * @param augmenter augments the train split, or {@code null}
-     */
+    /** Builds a classification dataset's files in {@code out} from {@code staging}. */
     public static Result assemble(Path staging, Path out, EdaAugmenter augmenter) throws IOException {
+        return assemble(staging, out, augmenter, TaskType.CLASSIFICATION);
+    }
+
+    /**
+     * Builds the dataset files in {@code out} from {@code staging}. For retrieval, the split files hold pairs and
+     * {@value #DOCUMENTS} every document that can be searched: the kept pairs' answers and hard negatives in input
+     * order, then the corpus documents read as records, each id once ({@code {"id","text"}}).
+     *
+     * @param augmenter augments the train split, or {@code null} (always for retrieval)
+     */
+    public static Result assemble(Path staging, Path out, EdaAugmenter augmenter, TaskType task)
+            throws IOException {
+        boolean pairs = task == TaskType.RETRIEVAL;
+        if (pairs && augmenter != null) {
+            throw new IllegalArgumentException("augmentation applies to classification only");
+        }
+        List<String> fileNames = files(task);
+        Map<String, String> documents = new java.util.LinkedHashMap<>();
+        long[] corpus = new long[1];
         Files.createDirectories(out);
         long read = IngestSummary.read(staging).read();
         Map<Long, JsonObject> decisions = new HashMap<>();
@@ -72,7 +103,8 @@ public final class DatasetAssembler {
         int[] counts = new int[1];
         long[] truncated = new long[1];
         long[] augmented = new long[1];
-        String[] fileHashes = new String[FILES.size()];
+        String[] fileHashes = new String[fileNames.size()];
+        Map<String, Long> bySplit = new TreeMap<>();
         try (JsonlFiles.AtomicWriter train = new JsonlFiles.AtomicWriter(out.resolve(FILES.get(0)));
                 JsonlFiles.AtomicWriter validation = new JsonlFiles.AtomicWriter(out.resolve(FILES.get(1)));
                 JsonlFiles.AtomicWriter test = new JsonlFiles.AtomicWriter(out.resolve(FILES.get(2)));
@@ -97,8 +129,11 @@ public final class DatasetAssembler {
                     return;
                 }
                 if (status.equals(Deduplicator.Status.DUPLICATE.name())) {
-                    duplicates.write(Json.createObjectBuilder().add("line", line).add("id", r.getString("id"))
-                            .add("label", r.getString("label")).add("kind", d.getString("kind"))
+                    JsonObjectBuilder dup = Json.createObjectBuilder().add("line", line).add("id", r.getString("id"));
+                    if (!pairs) {
+                        dup.add("label", r.getString("label"));
+                    }
+                    duplicates.write(dup.add("kind", d.getString("kind"))
                             .add("of", d.getString("of")).add("ofLine", d.getJsonNumber("ofLine").longValue())
                             .add("similarity", d.getJsonNumber("similarity").doubleValue()).build());
                     duplicateKinds.merge(d.getString("kind"), 1L, Long::sum);
@@ -109,9 +144,20 @@ public final class DatasetAssembler {
                     throw new IllegalStateException("no split assigned to input line " + line);
                 }
                 JsonlFiles.AtomicWriter w = splits.get(split);
-                w.write(Json.createObjectBuilder().add("id", r.getString("id")).add("text", r.getString("text"))
-                        .add("label", r.getString("label")).add("line", line).build());
-                labelsBySplit.computeIfAbsent(split, s -> new TreeMap<>()).merge(r.getString("label"), 1L, Long::sum);
+                bySplit.merge(split, 1L, Long::sum);
+                if (pairs) {
+                    QueryPair pair = IngestOutcomes.pairOf(r);
+                    w.write(IngestOutcomes.pairFields(pair).add("line", line).build());
+                    documents.putIfAbsent(pair.documentId(), pair.document());
+                    if (pair.negativeId() != null) {
+                        documents.putIfAbsent(pair.negativeId(), pair.negative());
+                    }
+                } else {
+                    w.write(Json.createObjectBuilder().add("id", r.getString("id")).add("text", r.getString("text"))
+                            .add("label", r.getString("label")).add("line", line).build());
+                    labelsBySplit.computeIfAbsent(split, s -> new TreeMap<>()).merge(r.getString("label"), 1L,
+                            Long::sum);
+                }
                 if (counts[0] == tokens[0].length) {
                     tokens[0] = Arrays.copyOf(tokens[0], tokens[0].length * 2);
                 }
@@ -134,11 +180,27 @@ public final class DatasetAssembler {
                 }
             });
             mergeQuarantine(staging.resolve(QUARANTINE), conflicts, quarantine, quarantineReasons);
+            if (pairs) {
+                Path stagedDocuments = staging.resolve(DOCUMENTS);
+                if (Files.exists(stagedDocuments)) {
+                    JsonlFiles.forEach(stagedDocuments, d -> {
+                        corpus[0]++;
+                        documents.putIfAbsent(d.getString("doc"), d.getString("text"));
+                    });
+                }
+            }
             fileHashes[0] = train.commit();
             fileHashes[1] = validation.commit();
             fileHashes[2] = test.commit();
             fileHashes[3] = quarantine.commit();
             fileHashes[4] = duplicates.commit();
+            if (pairs) {
+                try (JsonlFiles.AtomicWriter docs = new JsonlFiles.AtomicWriter(out.resolve(DOCUMENTS))) {
+                    documents.forEach((id, text) -> docs.write(Json.createObjectBuilder().add("id", id)
+                            .add("text", text).build()));
+                    fileHashes[5] = docs.commit();
+                }
+            }
         } catch (IllegalStateException e) {
             throw new IOException(e.getMessage(), e);
         }
@@ -146,29 +208,31 @@ public final class DatasetAssembler {
         long records = counts[0];
         long quarantined = quarantineReasons.values().stream().mapToLong(Long::longValue).sum();
         long duplicateCount = duplicateKinds.values().stream().mapToLong(Long::longValue).sum();
-        if (read != records + quarantined + duplicateCount) {
+        if (read != records + quarantined + duplicateCount + corpus[0]) {
             throw new ReconciliationException("reconciliation failed: read " + read + " != records " + records
-                    + " + quarantined " + quarantined + " + duplicates " + duplicateCount);
+                    + " + quarantined " + quarantined + " + duplicates " + duplicateCount
+                    + (pairs ? " + corpus documents " + corpus[0] : ""));
         }
         StringBuilder content = new StringBuilder();
         Map<String, DatasetStatistics.FileInfo> files = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < FILES.size(); i++) {
-            content.append(FILES.get(i)).append(' ').append(fileHashes[i]).append('\n');
-            files.put(FILES.get(i), new DatasetStatistics.FileInfo(fileHashes[i],
-                    Files.size(out.resolve(FILES.get(i)))));
+        for (int i = 0; i < fileNames.size(); i++) {
+            content.append(fileNames.get(i)).append(' ').append(fileHashes[i]).append('\n');
+            files.put(fileNames.get(i), new DatasetStatistics.FileInfo(fileHashes[i],
+                    Files.size(out.resolve(fileNames.get(i)))));
         }
         Map<String, DatasetStatistics.SplitCounts> splitCounts = new java.util.LinkedHashMap<>();
         Map<String, Long> totals = new TreeMap<>();
         for (Split split : List.of(Split.TRAIN, Split.VALIDATION, Split.TEST)) {
             Map<String, Long> byLabel = labelsBySplit.getOrDefault(split.parameterName(), Map.of());
             splitCounts.put(split.parameterName(), new DatasetStatistics.SplitCounts(
-                    byLabel.values().stream().mapToLong(Long::longValue).sum(), new TreeMap<>(byLabel)));
+                    bySplit.getOrDefault(split.parameterName(), 0L), new TreeMap<>(byLabel)));
             byLabel.forEach((l, n) -> totals.merge(l, n, Long::sum));
         }
         Map<String, Long> pii = new java.util.LinkedHashMap<>();
         redactions.forEach((k, n) -> pii.put(k.name(), n));
         DatasetStatistics statistics = new DatasetStatistics(
-                new DatasetStatistics.Counts(read, records, quarantined, duplicateCount, augmented[0]), totals,
+                new DatasetStatistics.Counts(read, records, quarantined, duplicateCount, augmented[0],
+                        documents.size(), corpus[0]), totals,
                 splitCounts, quarantineReasons, duplicateKinds, pii,
                 tokenStatistics(Arrays.copyOf(tokens[0], counts[0]), truncated[0]), files);
         return new Result(JsonlFiles.sha256(content.toString()), read, records, quarantined, duplicateCount,

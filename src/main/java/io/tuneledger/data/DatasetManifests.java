@@ -69,6 +69,25 @@ public final class DatasetManifests {
         return DatasetManifest.Source.file(format, file.toString(), size, JsonlFiles.sha256(file));
     }
 
+    /**
+     * A BEIR directory source: the total size of its files and the SHA-256 of their list, one line each of relative
+     * path, space and the file's SHA-256, in path order.
+     */
+    public static DatasetManifest.Source directory(String format, Path dir) throws IOException {
+        List<Path> files;
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        StringBuilder list = new StringBuilder();
+        long size = 0;
+        for (Path f : files) {
+            list.append(dir.relativize(f).toString().replace('\\', '/')).append(' ').append(JsonlFiles.sha256(f))
+                    .append('\n');
+            size += Files.size(f);
+        }
+        return DatasetManifest.Source.file(format, dir.toString(), size, JsonlFiles.sha256(list.toString()));
+    }
+
     /** A table source: its rows in id order hashed as read (id, text, label). */
     public static DatasetManifest.Source table(DataSource dataSource, String jndiName, String table,
             FieldMapping fields) throws Exception {

@@ -3,6 +3,7 @@ package io.tuneledger.data;
 import io.tuneledger.config.Parameter;
 import io.tuneledger.config.ValueRule;
 import io.tuneledger.ml.BaseModel;
+import io.tuneledger.ml.TaskType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -18,12 +19,17 @@ public final class DatasetParameters {
 
     public static final Parameter<String> DATASET_NAME = Parameter.name("dataset.name",
             "Name of the dataset; each run adds a version").required();
+    public static final Parameter<String> TASK = Parameter.of("task", TaskType.CLASSIFICATION.id(),
+            "What the dataset trains: classification (texts with labels) or retrieval (queries with the documents that"
+                    + " answer them); fine-tune follows it",
+            ValueRule.oneOf(Arrays.stream(TaskType.values()).map(TaskType::id).toList()), String::strip);
     public static final Parameter<String> INPUT_PATH = Parameter.text("input.path", null,
-            "Input file: absolute, or relative to a data root (the store's inbox/, the bundled samples/); required"
-                    + " unless input.format=jdbc");
+            "Input file (a directory for input.format=beir): absolute, or relative to a data root (the store's inbox/,"
+                    + " the bundled samples/); required unless input.format=jdbc");
     public static final Parameter<String> INPUT_FORMAT = Parameter.of("input.format", null,
-            "jsonl, csv or jdbc; default from the file extension", ValueRule.oneOf("jsonl", "csv", "jdbc"),
-            String::strip);
+            "jsonl, csv, jdbc or beir (task=retrieval: a directory with corpus.jsonl, queries.jsonl and qrels/*.tsv);"
+                    + " default from the file extension, beir for a directory",
+            ValueRule.oneOf("jsonl", "csv", "jdbc", "beir"), String::strip);
     public static final Parameter<String> INPUT_DATASOURCE = Parameter.text("input.datasource", null,
             "JNDI name of the data source to read (input.format=jdbc)");
     public static final Parameter<String> INPUT_TABLE = Parameter.text("input.table", null,
@@ -31,9 +37,19 @@ public final class DatasetParameters {
     public static final Parameter<String> ID_FIELD = Parameter.field("id.field", "id",
             "Field or column holding the record id");
     public static final Parameter<String> TEXT_FIELD = Parameter.field("text.field", "text",
-            "Field or column holding the text");
+            "Field or column holding the text (task=classification)");
     public static final Parameter<String> LABEL_FIELD = Parameter.field("label.field", "label",
-            "Field or column holding the label");
+            "Field or column holding the label (task=classification)");
+    public static final Parameter<String> QUERY_FIELD = Parameter.field("query.field", "query",
+            "Field holding the query (task=retrieval)");
+    public static final Parameter<String> POSITIVE_FIELD = Parameter.field("positive.field", "positive",
+            "Field holding the text of the document that answers the query (task=retrieval)");
+    public static final Parameter<String> POSITIVE_ID_FIELD = Parameter.field("positive.id.field", null,
+            "Field holding that document's id (task=retrieval); without it the id is derived from the text, so"
+                    + " queries with the same answer share one document");
+    public static final Parameter<String> NEGATIVE_FIELD = Parameter.field("negative.field", null,
+            "Field holding a hard negative: a document that looks relevant but does not answer (task=retrieval,"
+                    + " optional)");
     public static final Parameter<String> LABELS = Parameter.of("labels", null,
             "Comma-separated allowed labels; other labels are quarantined (default: any label)",
             v -> Arrays.stream(v.split(",")).anyMatch(String::isBlank)
@@ -75,8 +91,9 @@ public final class DatasetParameters {
                     + " and may change it").restartable();
 
     /** Every parameter of prepare-dataset, in the order a form shows them. */
-    public static final List<Parameter<?>> ALL = List.of(DATASET_NAME, INPUT_PATH, INPUT_FORMAT, INPUT_DATASOURCE,
-            INPUT_TABLE, ID_FIELD, TEXT_FIELD, LABEL_FIELD, LABELS, CLEAN, REDACT_PII, BLOCKED_TERMS, TOKENIZER,
+    public static final List<Parameter<?>> ALL = List.of(DATASET_NAME, TASK, INPUT_PATH, INPUT_FORMAT,
+            INPUT_DATASOURCE, INPUT_TABLE, ID_FIELD, TEXT_FIELD, LABEL_FIELD, QUERY_FIELD, POSITIVE_FIELD,
+            POSITIVE_ID_FIELD, NEGATIVE_FIELD, LABELS, CLEAN, REDACT_PII, BLOCKED_TERMS, TOKENIZER,
             MAX_TOKENS, MAX_TOKENS_POLICY, MAX_RECORD_BYTES, DEDUPE, DEDUPE_THRESHOLD, SPLIT, SPLIT_SEED, AUGMENT,
             AUGMENT_FACTOR, AUGMENT_THESAURUS, CHECKPOINT_EVERY_RECORDS);
 }

@@ -14,11 +14,26 @@ public record DatasetStatistics(Counts counts, Map<String, Long> labels, Map<Str
         Map<String, Long> quarantine, Map<String, Long> duplicates, Map<String, Long> redactions, TokenStats tokens,
         Map<String, FileInfo> files) {
 
-    /** read = records + quarantined + duplicates; augmented rows come on top of the records. */
-    public record Counts(long read, long records, long quarantined, long duplicates, long augmented) {
+    /**
+     * read = records + quarantined + duplicates + corpus; augmented rows come on top of the records. For retrieval,
+     * records are pairs, {@code documents} is the number of documents that can be searched (the answers, hard
+     * negatives and corpus documents, each id once) and {@code corpus} the corpus documents read as records and kept
+     * (a BEIR corpus; 0 for pairs read from a file); both are 0 for classification and then not written.
+     */
+    public record Counts(long read, long records, long quarantined, long duplicates, long augmented, long documents,
+            long corpus) {
+
+        public Counts(long read, long records, long quarantined, long duplicates, long augmented) {
+            this(read, records, quarantined, duplicates, augmented, 0, 0);
+        }
+
         JsonObject toJson() {
-            return Json.createObjectBuilder().add("read", read).add("records", records).add("quarantined", quarantined)
-                    .add("duplicates", duplicates).add("augmented", augmented).build();
+            JsonObjectBuilder b = Json.createObjectBuilder().add("read", read).add("records", records)
+                    .add("quarantined", quarantined).add("duplicates", duplicates).add("augmented", augmented);
+            if (documents > 0) {
+                b.add("documents", documents).add("corpus", corpus);
+            }
+            return b.build();
         }
     }
 
@@ -83,7 +98,9 @@ public record DatasetStatistics(Counts counts, Map<String, Long> labels, Map<Str
         return new DatasetStatistics(new Counts(c.getJsonNumber("read").longValue(),
                 c.getJsonNumber("records").longValue(), c.getJsonNumber("quarantined").longValue(),
                 c.getJsonNumber("duplicates").longValue(), c.containsKey("augmented")
-                        ? c.getJsonNumber("augmented").longValue() : 0),
+                        ? c.getJsonNumber("augmented").longValue() : 0, c.getJsonNumber("documents") == null ? 0
+                        : c.getJsonNumber("documents").longValue(), c.getJsonNumber("corpus") == null ? 0
+                        : c.getJsonNumber("corpus").longValue()),
                 DatasetManifest.longs(o.getJsonObject("labels")), splits,
                 DatasetManifest.longs(o.getJsonObject("quarantine")),
                 DatasetManifest.longs(o.getJsonObject("duplicates")),

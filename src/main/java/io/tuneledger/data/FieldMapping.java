@@ -2,8 +2,11 @@ package io.tuneledger.data;
 
 import java.util.Objects;
 
-/** Which input fields hold the record id, the text and the label ({@code null} label field: unlabelled input). */
-public record FieldMapping(String idField, String textField, String labelField) {
+/**
+ * Which input fields hold the record id, the text and the label ({@code null} label field: unlabelled input); for
+ * retrieval input, {@code pairs} names the fields of the pair instead of text and label ({@code null} otherwise).
+ */
+public record FieldMapping(String idField, String textField, String labelField, PairFields pairs) {
 
     public static final FieldMapping DEFAULT = new FieldMapping("id", "text", "label");
 
@@ -12,8 +15,17 @@ public record FieldMapping(String idField, String textField, String labelField) 
         Objects.requireNonNull(textField, "textField");
     }
 
+    public FieldMapping(String idField, String textField, String labelField) {
+        this(idField, textField, labelField, null);
+    }
+
+    /** Retrieval input: the record id and the pair's fields. */
+    public static FieldMapping pairs(String idField, PairFields pairs) {
+        return new FieldMapping(idField, pairs.queryField(), null, Objects.requireNonNull(pairs, "pairs"));
+    }
+
     /** Input to be scored: id and text only; any label field is ignored. */
     public static FieldMapping unlabelled(String idField, String textField) {
-        return new FieldMapping(idField, textField, null);
+        return new FieldMapping(idField, textField, null, null);
     }
 }

@@ -1,9 +1,47 @@
 package io.tuneledger.data;
 
-/** What ingest made of one input record: a parsed or prepared record, or a quarantined one with its reason. */
+import io.tuneledger.ml.QueryPair;
+import io.tuneledger.ml.TextDocument;
+import java.util.Map;
+
+/**
+ * What ingest made of one input record: a parsed or prepared record, or a quarantined one with its reason. A labelled
+ * text for classification; for retrieval a question–answer pair, or a document of the corpus that no pair names.
+ */
 public sealed interface IngestOutcome {
 
     long lineNumber();
+
+    /** A retrieval pair parsed: id, query and positive are present. */
+    record AcceptedPair(PairRecord pair) implements IngestOutcome {
+        @Override
+        public long lineNumber() {
+            return pair.lineNumber();
+        }
+    }
+
+    /** A document of a retrieval corpus (BEIR input), read to be searched. */
+    record AcceptedDocument(TextDocument document, long lineNumber) implements IngestOutcome {
+    }
+
+    /**
+     * A retrieval pair that passed every rule: its texts as stored; {@code tokens} is the answer's token count, and
+     * {@code truncated} says whether any of its texts was cut to max.tokens.
+     */
+    record PreparedPair(QueryPair pair, long lineNumber, int tokens, boolean truncated,
+            Map<PiiRedactor.Kind, Integer> redactions) implements IngestOutcome {
+        public PreparedPair {
+            redactions = Map.copyOf(redactions);
+        }
+    }
+
+    /** A corpus document that passed every rule. */
+    record PreparedDocument(TextDocument document, long lineNumber, int tokens, boolean truncated,
+            Map<PiiRedactor.Kind, Integer> redactions) implements IngestOutcome {
+        public PreparedDocument {
+            redactions = Map.copyOf(redactions);
+        }
+    }
 
     /** The record parsed: id, text and label are present. */
     record Accepted(SourceRecord record) implements IngestOutcome {

@@ -1,5 +1,6 @@
 package io.tuneledger.data;
 
+import io.tuneledger.ml.QueryPair;
 import java.util.function.Function;
 
 /** The checks every input format shares once it has found its fields: id, text and label present. */
@@ -18,6 +19,9 @@ final class RecordFields {
             return new IngestOutcome.Quarantined(line, null, QuarantineReason.MISSING_ID,
                     "field '" + fields.idField() + "' is missing or blank").withExcerptOf(field.apply(fields.textField()));
         }
+        if (fields.pairs() != null) {
+            return pair(line, id.strip(), fields.pairs(), field);
+        }
         String text = field.apply(fields.textField());
         if (text == null || text.isBlank()) {
             return new IngestOutcome.Quarantined(line, id.strip(), QuarantineReason.EMPTY_TEXT,
@@ -32,5 +36,41 @@ final class RecordFields {
                     "field '" + fields.labelField() + "' is missing or blank").withExcerptOf(text);
         }
         return new IngestOutcome.Accepted(new SourceRecord(id.strip(), text, label.strip(), line));
+    }
+
+    /** A retrieval pair: query and positive present; the positive's id given or derived from its text. */
+    private static IngestOutcome pair(long line, String id, PairFields fields, Function<String, String> field) {
+        String query = field.apply(fields.queryField());
+        String positive = field.apply(fields.positiveField());
+        if (query == null || query.isBlank()) {
+            return new IngestOutcome.Quarantined(line, id, QuarantineReason.MISSING_QUERY,
+                    "field '" + fields.queryField() + "' is missing or blank").withExcerptOf(positive);
+        }
+        if (positive == null || positive.isBlank()) {
+            return new IngestOutcome.Quarantined(line, id, QuarantineReason.EMPTY_POSITIVE,
+                    "field '" + fields.positiveField() + "' is missing or blank").withExcerptOf(query);
+        }
+        String documentId = derivedId(positive);
+        if (fields.positiveIdField() != null) {
+            documentId = field.apply(fields.positiveIdField());
+            if (documentId == null || documentId.isBlank()) {
+                return new IngestOutcome.Quarantined(line, id, QuarantineReason.MISSING_ID,
+                        "field '" + fields.positiveIdField() + "' (the answer's id) is missing or blank")
+                        .withExcerptOf(query);
+            }
+            documentId = documentId.strip();
+        }
+        String negative = fields.negativeField() == null ? null : field.apply(fields.negativeField());
+        boolean hasNegative = negative != null && !negative.isBlank();
+        return new IngestOutcome.AcceptedPair(new PairRecord(new QueryPair(id, query, documentId, positive,
+                hasNegative ? derivedId(negative) : null, hasNegative ? negative : null), line));
+    }
+
+    /**
+     * The id of a document given without one: {@code sha256:} and the first 16 hex digits of its text's SHA-256, so
+     * the same text read twice is one document.
+     */
+    static String derivedId(String text) {
+        return "sha256:" + JsonlFiles.sha256(text).substring(0, 16);
     }
 }

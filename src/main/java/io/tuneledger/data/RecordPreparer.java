@@ -1,5 +1,7 @@
 package io.tuneledger.data;
 
+import io.tuneledger.ml.QueryPair;
+import io.tuneledger.ml.TextDocument;
 import io.tuneledger.ml.TokenCounter;
 import java.util.Map;
 import java.util.Optional;
@@ -65,26 +67,97 @@ public final class RecordPreparer {
         return new Prepared(redacted.text(), tokens.measure(redacted.text(), maxTokens), redacted.counts());
     }
 
-    /** Prepares an accepted record; a quarantined one passes through unchanged. */
+    /** A text as kept: cleaned, checked, redacted and within max.tokens; or the reason it was not kept. */
+    private record Checked(String text, int tokens, boolean truncated, Map<PiiRedactor.Kind, Integer> redactions,
+            IngestOutcome.Quarantined quarantined) {
+    }
+
+    /**
+     * Prepares an accepted record, pair or document; a quarantined one passes through unchanged. Every text of a pair
+     * passes the same rules as a labelled text; the pair is quarantined when its query or answer does not, and keeps
+     * no hard negative when its negative is empty after cleaning.
+     */
     public IngestOutcome prepare(IngestOutcome outcome) {
-        if (!(outcome instanceof IngestOutcome.Accepted accepted)) {
-            return outcome;
+        if (outcome instanceof IngestOutcome.Accepted a) {
+            return prepare(a.record());
         }
-        SourceRecord r = accepted.record();
+        if (outcome instanceof IngestOutcome.AcceptedPair p) {
+            return prepare(p.pair());
+        }
+        if (outcome instanceof IngestOutcome.AcceptedDocument d) {
+            return prepare(d);
+        }
+        return outcome;
+    }
+
+    private IngestOutcome prepare(SourceRecord r) {
         if (!labels.isEmpty() && !labels.contains(r.label())) {
             return new IngestOutcome.Quarantined(r.lineNumber(), r.id(), QuarantineReason.UNKNOWN_LABEL,
                     "label '" + r.label() + "' is not one of " + String.join(",", labels.stream().sorted().toList()))
                     .withExcerptOf(r.text());
         }
-        String text = cleaner.clean(r.text());
+        Checked c = check(r.lineNumber(), r.id(), r.text(), QuarantineReason.EMPTY_TEXT, "");
+        if (c.quarantined() != null) {
+            return c.quarantined();
+        }
+        return new IngestOutcome.Prepared(new PreparedRecord(r.id(), c.text(), r.label(), r.lineNumber(), c.tokens(),
+                c.truncated(), c.redactions()));
+    }
+
+    private IngestOutcome prepare(PairRecord r) {
+        QueryPair p = r.pair();
+        Checked query = check(r.lineNumber(), p.id(), p.query(), QuarantineReason.MISSING_QUERY, "the query: ");
+        if (query.quarantined() != null) {
+            return query.quarantined();
+        }
+        Checked answer = check(r.lineNumber(), p.id(), p.document(), QuarantineReason.EMPTY_POSITIVE, "the answer: ");
+        if (answer.quarantined() != null) {
+            return answer.quarantined();
+        }
+        Checked negative = p.negative() == null ? null
+                : check(r.lineNumber(), p.id(), p.negative(), QuarantineReason.EMPTY_TEXT, "the hard negative: ");
+        if (negative != null && negative.quarantined() != null) {
+            if (negative.quarantined().reason() != QuarantineReason.EMPTY_TEXT) {
+                return negative.quarantined();
+            }
+            negative = null;
+        }
+        Map<PiiRedactor.Kind, Integer> redactions = new java.util.EnumMap<>(PiiRedactor.Kind.class);
+        for (Checked c : java.util.Arrays.asList(query, answer, negative)) {
+            if (c != null) {
+                c.redactions().forEach((k, n) -> redactions.merge(k, n, Integer::sum));
+            }
+        }
+        return new IngestOutcome.PreparedPair(new QueryPair(p.id(), query.text(), p.documentId(), answer.text(),
+                negative == null ? null : p.negativeId(), negative == null ? null : negative.text()), r.lineNumber(),
+                answer.tokens(), query.truncated() || answer.truncated() || negative != null && negative.truncated(),
+                redactions);
+    }
+
+    private IngestOutcome prepare(IngestOutcome.AcceptedDocument d) {
+        TextDocument doc = d.document();
+        Checked c = check(d.lineNumber(), doc.id(), doc.text(), QuarantineReason.EMPTY_TEXT, "");
+        if (c.quarantined() != null) {
+            return c.quarantined();
+        }
+        return new IngestOutcome.PreparedDocument(new TextDocument(doc.id(), c.text()), d.lineNumber(), c.tokens(),
+                c.truncated(), c.redactions());
+    }
+
+    /**
+     * Cleaning, blocked terms, redaction and token length for one text; {@code what} starts the detail of a
+     * quarantine ("the query: ") and {@code ifEmpty} is its reason when nothing is left after cleaning.
+     */
+    private Checked check(long line, String id, String raw, QuarantineReason ifEmpty, String what) {
+        String text = cleaner.clean(raw);
         if (text.isBlank()) {
-            return new IngestOutcome.Quarantined(r.lineNumber(), r.id(), QuarantineReason.EMPTY_TEXT,
-                    "no text left after cleaning").withExcerptOf(r.text());
+            return quarantined(new IngestOutcome.Quarantined(line, id, ifEmpty, what + "no text left after cleaning")
+                    .withExcerptOf(raw));
         }
         Optional<String> term = blocked.find(text);
         if (term.isPresent()) {
-            return new IngestOutcome.Quarantined(r.lineNumber(), r.id(), QuarantineReason.BLOCKED_TERM,
-                    "contains the blocked term '" + term.get() + "'");
+            return quarantined(new IngestOutcome.Quarantined(line, id, QuarantineReason.BLOCKED_TERM,
+                    what + "contains the blocked term '" + term.get() + "'"));
         }
         // Fast path for long texts: only a prefix can survive truncation, so redact and measure a prefix first. Its
         // result is used only when the cut falls well before the prefix's end (MARGIN: longer than any match of the
@@ -96,20 +169,19 @@ public final class RecordPreparer {
             capped = false;
             p = redactAndCount(text);
         }
-        boolean truncated = false;
-        String stored = p.text;
-        if (p.tokens() > maxTokens) {
-            if (policy == LengthPolicy.REJECT) {
-                return new IngestOutcome.Quarantined(r.lineNumber(), r.id(), QuarantineReason.TOO_LONG,
-                        (capped ? "more than " + p.tokens() : p.tokens()) + " tokens, more than max.tokens=" + maxTokens)
-                        .withExcerptOf(p.text);
-            }
-            stored = p.text.substring(0, p.measure.cutAt());
-            truncated = true;
+        if (p.tokens() <= maxTokens) {
+            return new Checked(p.text, p.tokens(), false, p.redactions, null);
         }
-        int count = truncated ? maxTokens : p.tokens();
-        Map<PiiRedactor.Kind, Integer> redactions = truncated ? PiiRedactor.placeholders(stored) : p.redactions;
-        return new IngestOutcome.Prepared(
-                new PreparedRecord(r.id(), stored, r.label(), r.lineNumber(), count, truncated, redactions));
+        if (policy == LengthPolicy.REJECT) {
+            return quarantined(new IngestOutcome.Quarantined(line, id, QuarantineReason.TOO_LONG,
+                    what + (capped ? "more than " + p.tokens() : p.tokens()) + " tokens, more than max.tokens="
+                            + maxTokens).withExcerptOf(p.text));
+        }
+        String stored = p.text.substring(0, p.measure.cutAt());
+        return new Checked(stored, maxTokens, true, PiiRedactor.placeholders(stored), null);
+    }
+
+    private static Checked quarantined(IngestOutcome.Quarantined q) {
+        return new Checked(null, 0, false, Map.of(), q);
     }
 }

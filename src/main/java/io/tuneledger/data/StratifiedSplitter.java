@@ -90,6 +90,39 @@ public final class StratifiedSplitter {
         return result;
     }
 
+    /**
+     * The members with the groups of members that share a key joined into one (the smallest group number), so that
+     * they land in one split: for retrieval the key is the answer document, and no answer is both trained on and
+     * tested.
+     */
+    public static List<Member> joinGroups(List<Member> members, java.util.function.Function<Member, String> key) {
+        Map<Long, Long> parent = new java.util.HashMap<>();
+        Map<String, Long> groupOfKey = new java.util.HashMap<>();
+        for (Member m : members) {
+            Long other = groupOfKey.putIfAbsent(key.apply(m), m.group());
+            if (other != null) {
+                long a = root(parent, m.group());
+                long b = root(parent, other);
+                if (a != b) {
+                    parent.put(Math.max(a, b), Math.min(a, b));
+                }
+            }
+        }
+        List<Member> joined = new ArrayList<>(members.size());
+        for (Member m : members) {
+            joined.add(new Member(m.line(), m.id(), m.label(), root(parent, m.group())));
+        }
+        return joined;
+    }
+
+    private static long root(Map<Long, Long> parent, long group) {
+        long g = group;
+        for (Long p = parent.get(g); p != null; p = parent.get(g)) {
+            g = p;
+        }
+        return g;
+    }
+
     private String orderKey(String id) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");

@@ -2,6 +2,8 @@ package io.tuneledger.launch;
 
 import io.tuneledger.batch.JobParameters;
 import io.tuneledger.config.Parameter;
+import io.tuneledger.data.DatasetManifest;
+import io.tuneledger.ml.TaskType;
 import io.tuneledger.config.ParameterValues;
 import io.tuneledger.config.VersionRef;
 import io.tuneledger.data.DatasetParameters;
@@ -54,13 +56,43 @@ public class FineTuneJob implements JobDefinition {
         ParameterValues values = ParameterValues.of(parameters);
         String name = values.get(DatasetParameters.DATASET_NAME);
         VersionRef version = values.get(JobParameters.DATASET_VERSION);
-        if (datasets.resolve(name, version).isEmpty()) {
+        var dataset = datasets.resolve(name, version);
+        if (dataset.isEmpty()) {
             errors.add(new ParameterError(version instanceof VersionRef.Latest ? DatasetParameters.DATASET_NAME.name()
                     : JobParameters.DATASET_VERSION.name(), "no dataset version " + name + " " + version
                             + " is registered; run prepare-dataset first"));
+        } else {
+            TaskType.byId(DatasetManifest.parse(dataset.get().manifest()).task())
+                    .ifPresent(task -> checkTaskParameters(task, values, errors));
         }
         checkBaseModel(values, models, errors);
         return errors;
+    }
+
+    /**
+     * The parameters of the other task are refused when they ask for something ({@code gate.min.mrr} on a
+     * classification dataset, say), and so is a frozen encoder for retrieval, which has no head to train.
+     */
+    static void checkTaskParameters(TaskType task, ParameterValues values, List<ParameterError> errors) {
+        List<Parameter<?>> foreign = new ArrayList<>();
+        if (task == TaskType.RETRIEVAL) {
+            foreign.add(TrainingParameters.GATE_MIN_MACRO_F1);
+            if (!values.get(TrainingParameters.MODE).equals("full")) {
+                errors.add(new ParameterError(TrainingParameters.MODE.name(), "must be full for a retrieval dataset:"
+                        + " the encoder is what a retrieval model trains"));
+            }
+        } else {
+            foreign.add(TrainingParameters.GATE_MIN_MRR);
+            foreign.addAll(TrainingParameters.RETRIEVAL);
+        }
+        for (Parameter<?> p : foreign) {
+            String given = values.text(p.name());
+            if (given != null && !java.util.Objects.equals(p.parse(given), p.defaultParsed())) {
+                errors.add(new ParameterError(p.name(), "applies to " + (task == TaskType.RETRIEVAL
+                        ? TaskType.CLASSIFICATION.id() : TaskType.RETRIEVAL.id()) + " datasets; this dataset is for "
+                        + task.id()));
+            }
+        }
     }
 
     /** The base model must be a shipped one, a model directory, or a registered version that was not rejected. */

@@ -6,6 +6,7 @@ import io.tuneledger.config.ParameterValues;
 import io.tuneledger.data.DataStore;
 import io.tuneledger.data.DatasetParameters;
 import io.tuneledger.ml.BaseModel;
+import io.tuneledger.ml.TaskType;
 import io.tuneledger.ml.TrainingParameters;
 import io.tuneledger.registry.ModelRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -58,8 +59,14 @@ public class PipelineJob implements JobDefinition {
         }
         List<ParameterError> errors = new ArrayList<>(prepareDataset.prepare(parameters));
         FineTuneJob.checkBaseModel(ParameterValues.of(parameters), models, errors);
+        TaskType.byId(parameters.get(DatasetParameters.TASK.name())).ifPresent(task ->
+                FineTuneJob.checkTaskParameters(task, ParameterValues.of(parameters), errors));
         String scoring = JobParameters.PIPELINE_SCORE;
-        if (parameters.containsKey(scoring + JobParameters.SCORE_INPUT.name())) {
+        boolean retrieval = TaskType.RETRIEVAL.id().equals(parameters.get(DatasetParameters.TASK.name()));
+        if (retrieval && parameters.containsKey(scoring + JobParameters.SCORE_INPUT.name())) {
+            errors.add(new ParameterError(scoring + JobParameters.SCORE_INPUT.name(), "scoring applies to"
+                    + " classification: a retrieval model ranks documents (the search job)"));
+        } else if (parameters.containsKey(scoring + JobParameters.SCORE_INPUT.name())) {
             ScoreJob.prepareFiles(parameters, scoring, store, errors);
         } else {
             for (Parameter<?> p : List.of(JobParameters.SCORE_FORMAT, JobParameters.OUTPUT_PATH)) {

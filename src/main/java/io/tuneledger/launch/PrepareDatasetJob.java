@@ -9,7 +9,10 @@ import io.tuneledger.data.InputPathException;
 import io.tuneledger.data.JdbcTableSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import io.tuneledger.data.BeirDirectory;
+import io.tuneledger.ml.TaskType;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +57,31 @@ public class PrepareDatasetJob implements JobDefinition {
         FieldMapping fields = new FieldMapping(parameters.get("id.field"), parameters.get("text.field"),
                 parameters.get("label.field"));
         String format = parameters.get("input.format");
+        boolean retrieval = TaskType.RETRIEVAL.id().equals(parameters.get("task"));
+        if (retrieval) {
+            if ("jdbc".equals(format)) {
+                errors.add(new ParameterError("input.format", "jdbc is not supported with task=retrieval; give a"
+                        + " JSONL or CSV file of pairs, or a BEIR directory"));
+                return errors;
+            }
+            if (!"none".equals(parameters.get("augment"))) {
+                errors.add(new ParameterError("augment", "applies to task=classification only"));
+            }
+            if (parameters.containsKey("labels")) {
+                errors.add(new ParameterError("labels", "applies to task=classification only"));
+            }
+        } else {
+            if ("beir".equals(format)) {
+                errors.add(new ParameterError("input.format", "beir holds question-answer pairs: it needs"
+                        + " task=retrieval"));
+                return errors;
+            }
+            for (String p : List.of("positive.id.field", "negative.field")) {
+                if (parameters.containsKey(p)) {
+                    errors.add(new ParameterError(p, "applies to task=retrieval only"));
+                }
+            }
+        }
         if ("jdbc".equals(format)) {
             prepareJdbc(parameters, fields, errors);
         } else {
@@ -73,8 +101,31 @@ public class PrepareDatasetJob implements JobDefinition {
             errors.add(new ParameterError("input.path", "is required (unless input.format=jdbc)"));
             return;
         }
-        Path input = resolve(parameters, "input.path", errors);
-        if (input == null) {
+        boolean retrieval = TaskType.RETRIEVAL.id().equals(parameters.get("task"));
+        Path input;
+        try {
+            input = retrieval ? store.resolveInputOrDirectory(parameters.get("input.path"))
+                    : store.resolveInput(parameters.get("input.path"));
+            parameters.put("input.path", input.toString());
+        } catch (InputPathException e) {
+            errors.add(new ParameterError("input.path", e.getMessage()));
+            return;
+        }
+        if (Files.isDirectory(input)) {
+            if (!parameters.getOrDefault("input.format", "beir").equals("beir")) {
+                errors.add(new ParameterError("input.path", "is a directory: only input.format=beir reads one"));
+                return;
+            }
+            parameters.put("input.format", "beir");
+            if (!BeirDirectory.isBeir(input)) {
+                errors.add(new ParameterError("input.path", "is not a BEIR directory: it needs "
+                        + BeirDirectory.CORPUS + ", " + BeirDirectory.QUERIES + " and " + BeirDirectory.QRELS
+                        + "/*.tsv"));
+            }
+            return;
+        }
+        if ("beir".equals(parameters.get("input.format"))) {
+            errors.add(new ParameterError("input.path", "must be a directory for input.format=beir"));
             return;
         }
         if (!completeFormat(parameters, "input.format", input, errors)) {
@@ -84,7 +135,14 @@ public class PrepareDatasetJob implements JobDefinition {
             int max = Integer.parseInt(parameters.get("max.record.bytes"));
             try (CsvRecordSource csv = CsvRecordSource.open(input, max)) {
                 List<String> header = csv.header();
-                for (String p : List.of("id.field", "text.field", "label.field")) {
+                List<String> named = new ArrayList<>(retrieval ? List.of("id.field", "query.field", "positive.field")
+                        : List.of("id.field", "text.field", "label.field"));
+                for (String optional : retrieval ? List.of("positive.id.field", "negative.field") : List.<String>of()) {
+                    if (parameters.containsKey(optional)) {
+                        named.add(optional);
+                    }
+                }
+                for (String p : named) {
                     if (!header.contains(parameters.get(p))) {
                         errors.add(new ParameterError(p, "the CSV header has no field '" + parameters.get(p)
                                 + "'; it has " + String.join(", ", header)));

@@ -7,6 +7,8 @@ import io.tuneledger.config.VersionRef;
 import io.tuneledger.data.DataStore;
 import io.tuneledger.data.InputPathException;
 import io.tuneledger.registry.ModelRegistry;
+import io.tuneledger.ml.TaskType;
+import io.tuneledger.registry.ModelDetails;
 import io.tuneledger.registry.ModelVersion;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -58,6 +60,10 @@ public class ScoreJob implements JobDefinition {
         } else if (model.get().status() == ModelVersion.Status.REJECTED) {
             errors.add(new ParameterError(JobParameters.MODEL_VERSION.name(), name + " v" + version
                     + " was rejected by the quality gate; score with a candidate or promoted version"));
+        } else if (ModelDetails.of(model.get()).task() != TaskType.CLASSIFICATION) {
+            errors.add(new ParameterError(JobParameters.SCORE_MODEL.name(), name + " v" + model.get().version()
+                    + " is a " + ModelDetails.of(model.get()).task().id() + " model: it ranks documents for queries"
+                    + " and has no labels to score texts with"));
         }
         prepareFiles(parameters, "", store, errors);
         return errors;

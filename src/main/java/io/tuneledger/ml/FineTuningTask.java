@@ -3,6 +3,7 @@ package io.tuneledger.ml;
 import io.tuneledger.config.Parameter;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One kind of fine-tuning, and everything that differs between kinds: how a batch is assembled from a dataset
@@ -20,6 +21,14 @@ public interface FineTuningTask {
 
     /** The parameter holding the gate's threshold ({@code gate.min.macro.f1}). */
     Parameter<Double> gateParameter();
+
+    /**
+     * The parameters only this task takes ({@code retrieval.scale}, say); their values join the training
+     * configuration's task settings.
+     */
+    default List<Parameter<?>> parameters() {
+        return List.of();
+    }
 
     /** Opens a run: the dataset's splits read, the starting weights loaded. */
     TaskRun open(RunSpec spec) throws IOException;

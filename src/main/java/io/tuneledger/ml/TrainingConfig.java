@@ -24,7 +24,7 @@ import java.util.Map;
  */
 public record TrainingConfig(TrainMode mode, int epochs, int batchSize, float learningRate, float weightDecay,
         float warmupRatio, float dropout, int maxLength, long seed, float gradClip, int earlyStoppingPatience,
-        int checkpointEverySteps, boolean balancedClassWeights) {
+        int checkpointEverySteps, boolean balancedClassWeights, Map<String, Object> taskSettings) {
 
     /** Which weights train: all of them, or only the classification head on a frozen encoder. */
     public enum TrainMode {
@@ -42,6 +42,7 @@ public record TrainingConfig(TrainMode mode, int epochs, int batchSize, float le
         require(gradClip >= 0, "train.grad.clip must not be negative (0: no clipping)");
         require(earlyStoppingPatience >= 0, "early.stopping.patience must not be negative");
         require(checkpointEverySteps >= 1, "checkpoint.every.steps must be at least 1");
+        taskSettings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(taskSettings));
     }
 
     /** The configuration an execution's parameters describe, in {@code mode}. */
@@ -83,6 +84,7 @@ public record TrainingConfig(TrainMode mode, int epochs, int batchSize, float le
         m.put(PATIENCE.name(), earlyStoppingPatience);
         m.put(CHECKPOINT_EVERY_STEPS.name(), checkpointEverySteps);
         m.put("train.class.weights", balancedClassWeights ? "balanced" : "none");
+        m.putAll(taskSettings);
         return m;
     }
 
@@ -99,7 +101,23 @@ public record TrainingConfig(TrainMode mode, int epochs, int batchSize, float le
     /** The same configuration in another mode (the baseline trains the head only). */
     public TrainingConfig withMode(TrainMode other) {
         return new TrainingConfig(other, epochs, batchSize, learningRate, weightDecay, warmupRatio, dropout, maxLength,
-                seed, gradClip, earlyStoppingPatience, checkpointEverySteps, balancedClassWeights);
+                seed, gradClip, earlyStoppingPatience, checkpointEverySteps, balancedClassWeights, taskSettings);
+    }
+
+    /**
+     * The same configuration with the settings only one task has ({@code retrieval.scale}, say), by parameter name;
+     * they enter the provenance and the identity like the rest.
+     */
+    public TrainingConfig withTaskSettings(Map<String, Object> settings) {
+        return new TrainingConfig(mode, epochs, batchSize, learningRate, weightDecay, warmupRatio, dropout, maxLength,
+                seed, gradClip, earlyStoppingPatience, checkpointEverySteps, balancedClassWeights, settings);
+    }
+
+    /** A task setting by its parameter, or the parameter's default when the configuration has none. */
+    @SuppressWarnings("unchecked")
+    public <T> T taskSetting(io.tuneledger.config.Parameter<T> parameter) {
+        Object value = taskSettings.get(parameter.name());
+        return value == null ? parameter.defaultParsed() : (T) value;
     }
 
     /** The documented defaults. */
@@ -198,7 +216,8 @@ public record TrainingConfig(TrainMode mode, int epochs, int batchSize, float le
 
         public TrainingConfig build() {
             return new TrainingConfig(mode, epochs, batchSize, learningRate, weightDecay, warmupRatio, dropout,
-                    maxLength, seed, gradClip, earlyStoppingPatience, checkpointEverySteps, balancedClassWeights);
+                    maxLength, seed, gradClip, earlyStoppingPatience, checkpointEverySteps, balancedClassWeights,
+                    Map.of());
         }
     }
 

@@ -42,20 +42,29 @@ public final class TrainingParameters {
     public static final Parameter<Float> GRAD_CLIP = Parameter.floating("train.grad.clip", "1.0", 0, 1000,
             "Clip gradients to this global norm (0: no clipping)");
     public static final Parameter<Integer> PATIENCE = Parameter.integer("early.stopping.patience", 2, 0, 100,
-            "Stop after this many epochs without a better validation macro-F1 (0: never)");
+            "Stop after this many epochs without a better validation figure (macro-F1; MRR@10 for retrieval)"
+                    + " (0: never)");
     public static final Parameter<Integer> CHECKPOINT_EVERY_STEPS = Parameter.integer("checkpoint.every.steps", 20, 1,
             100_000, "Training steps per chunk: the training state is saved and checkpointed after each; a restart"
                     + " may change it").restartable();
     public static final Parameter<Double> GATE_MIN_MACRO_F1 = Parameter.decimalOrNone("gate.min.macro.f1", 0, 1,
             "Lowest test macro-F1 for the model to become a candidate; below it the version is rejected and the job"
                     + " ends with exit status GATE_FAILED");
-    /**
-     * The retrieval task's gate. Not in the fine-tune job's catalogue yet: no dataset version is of that task until
-     * prepare-dataset writes one.
-     */
+    /** The retrieval task's gate. */
     public static final Parameter<Double> GATE_MIN_MRR = Parameter.decimalOrNone("gate.min.mrr", 0, 1,
             "Lowest test MRR@10 for a retrieval model to become a candidate; below it the version is rejected and the"
                     + " job ends with exit status GATE_FAILED");
+
+    public static final Parameter<Float> RETRIEVAL_SCALE = Parameter.floating("retrieval.scale", "20", 1, 100,
+            "Scale of the multiple-negatives ranking loss: cosine similarities are multiplied by it before the"
+                    + " softmax (task=retrieval)");
+    public static final Parameter<String> RETRIEVAL_NEGATIVES = Parameter.choice("retrieval.negatives",
+            "Hard negatives besides the other answers in the batch (task=retrieval): given (those in the data),"
+                    + " mined (for each training pair, the dataset document the base model ranks highest that is not"
+                    + " one of the query's answers) or none", "given", "mined", "none");
+
+    /** The settings only the retrieval task has, recorded with the configuration. */
+    public static final List<Parameter<?>> RETRIEVAL = List.of(RETRIEVAL_SCALE, RETRIEVAL_NEGATIVES);
 
     /** The parameters that make a {@link TrainingConfig}, in the order provenance lists them. */
     public static final List<Parameter<?>> CONFIG = List.of(MODE, EPOCHS, BATCH_SIZE, LEARNING_RATE, WEIGHT_DECAY,
@@ -69,7 +78,9 @@ public final class TrainingParameters {
         all.add(BASE_MODEL);
         all.add(MODEL_NAME);
         all.addAll(CONFIG);
+        all.addAll(RETRIEVAL);
         all.add(GATE_MIN_MACRO_F1);
+        all.add(GATE_MIN_MRR);
         return List.copyOf(all);
     }
 }

@@ -11,6 +11,7 @@ import io.tuneledger.job.ExecutionHistory;
 import io.tuneledger.job.ExecutionInfo;
 import io.tuneledger.job.StepInfo;
 import io.tuneledger.ml.ClassificationMetrics;
+import io.tuneledger.ml.TaskMetrics;
 import io.tuneledger.ml.Evaluation;
 import io.tuneledger.ml.GateDecision;
 import io.tuneledger.ml.TrainingParameters;
@@ -144,15 +145,32 @@ public class ComplianceReports {
                 + " (content SHA-256 " + data.getString("contentSha256") + ")");
         if (data.get("counts") instanceof JsonObject counts) {
             training.append(": ").append(counts.getJsonNumber("records")).append(" records kept of ")
-                    .append(counts.getJsonNumber("read")).append(" read; labels ").append(compact(data.get("labels")));
+                    .append(counts.getJsonNumber("read")).append(" read");
+            if (data.get("labels") instanceof JsonObject labels) {
+                training.append("; labels ").append(compact(labels));
+            } else if (counts.containsKey("documents")) {
+                training.append("; ").append(counts.getJsonNumber("documents")).append(" documents to search");
+            }
         }
         s.text(training.append('.').toString());
         JsonObject evaluation = card.getJsonObject("evaluation");
-        s.text(String.format(Locale.ROOT, "Evaluation. On the %s split: macro-F1 %.3f, accuracy %.3f; %s: "
-                + "macro-F1 %.3f. Quality gate: %s.", evaluation.getString("split"),
-                evaluation.getJsonNumber("macroF1").doubleValue(), evaluation.getJsonNumber("accuracy").doubleValue(),
-                evaluation.getString("baseline"), evaluation.getJsonNumber("baselineMacroF1").doubleValue(),
-                evaluation.getJsonObject("gate").getString("decision", "-")));
+        if (evaluation.containsKey("compared")) {
+            String primary = evaluation.getString("primary");
+            StringBuilder text = new StringBuilder("Evaluation. On the " + evaluation.getString("split") + " split, "
+                    + primary + ":");
+            evaluation.getJsonArray("compared").forEach(v -> text.append(' ').append(v.asJsonObject()
+                    .getString("model")).append(' ').append(fmt(v.asJsonObject().getJsonObject("figures")
+                    .getJsonNumber(primary).doubleValue())).append(';'));
+            s.text(text.append(" quality gate: ").append(evaluation.getJsonObject("gate").getString("decision", "-"))
+                    .append('.').toString());
+        } else {
+            s.text(String.format(Locale.ROOT, "Evaluation. On the %s split: macro-F1 %.3f, accuracy %.3f; %s: "
+                    + "macro-F1 %.3f. Quality gate: %s.", evaluation.getString("split"),
+                    evaluation.getJsonNumber("macroF1").doubleValue(),
+                    evaluation.getJsonNumber("accuracy").doubleValue(), evaluation.getString("baseline"),
+                    evaluation.getJsonNumber("baselineMacroF1").doubleValue(),
+                    evaluation.getJsonObject("gate").getString("decision", "-")));
+        }
         StringBuilder limitations = new StringBuilder("Limitations.");
         card.getJsonArray("limitations").forEach(l -> limitations.append(' ').append(((JsonString) l).getString()));
         s.text(limitations.toString());
@@ -277,36 +295,25 @@ public class ComplianceReports {
         sections.add(config.build());
 
         Report.SectionBuilder metrics = new Report.SectionBuilder("Evaluation");
-        ClassificationMetrics test = (ClassificationMetrics) evaluation.test();
-        ClassificationMetrics baseline = (ClassificationMetrics) evaluation.baseline().test();
-        metrics.table("Test split: fine-tuned model against the frozen-encoder baseline",
-                List.of("model", "accuracy", "macro-F1"), List.of(
-                        List.of(model.ref(), fmt(test.accuracy()), fmt(test.macroF1())),
-                        List.of("baseline (frozen encoder)", fmt(baseline.accuracy()), fmt(baseline.macroF1()))));
-        List<List<String>> perClass = new ArrayList<>();
-        for (ClassificationMetrics.PerClass c : test.perClass()) {
-            perClass.add(List.of(c.label(), fmt(c.precision()), fmt(c.recall()), fmt(c.f1()),
-                    Long.toString(c.support())));
+        if (evaluation.test() instanceof ClassificationMetrics test) {
+            classificationTables(metrics, model, test, (ClassificationMetrics) evaluation.baseline().test());
+        } else {
+            List<String> header = new ArrayList<>();
+            header.add("model");
+            header.addAll(evaluation.test().summary().keySet());
+            List<List<String>> compared = new ArrayList<>();
+            compared.add(summaryRow(model.ref() + " (fine-tuned)", evaluation.test()));
+            compared.add(summaryRow(evaluation.baseline().describeMode() + " (before fine-tuning)",
+                    evaluation.baseline().test()));
+            evaluation.baseline().alsoCompared().forEach((name, m) -> compared.add(summaryRow(name, m)));
+            metrics.table("Test split: the fine-tuned model, the base model as it is, and the other baselines",
+                    header, compared);
         }
-        metrics.table("Per label (test split)", List.of("label", "precision", "recall", "F1", "support"), perClass);
-        List<String> header = new ArrayList<>();
-        header.add("true \\ predicted");
-        header.addAll(test.labels());
-        List<List<String>> confusion = new ArrayList<>();
-        for (int i = 0; i < test.labels().size(); i++) {
-            List<String> row = new ArrayList<>();
-            row.add(test.labels().get(i));
-            for (long v : test.confusion()[i]) {
-                row.add(Long.toString(v));
-            }
-            confusion.add(row);
-        }
-        metrics.table("Confusion matrix (test split)", header, confusion);
         GateDecision gate = details.gate();
         metrics.fact("Quality gate", gate.decision().name())
                 .fact("Gate rule", gate.threshold() != null ? gate.metric() + " >= " + fmt(gate.threshold())
-                        : "none set (" + TrainingParameters.GATE_MIN_MACRO_F1.name() + "=none): the version is"
-                                + " registered as a candidate")
+                        : "none set (" + gateParameter(evaluation) + "=none): the version is registered as a"
+                                + " candidate")
                 .fact("Measured", fmt(gate.value()));
         sections.add(metrics.build());
 
@@ -333,7 +340,8 @@ public class ComplianceReports {
         curves.fact("Steps", training.steps())
                 .fact("Best epoch (kept weights)", training.bestEpoch() + 1)
                 .fact("Stopped early", training.stoppedEarly() ? "yes" : "no")
-                .fact("Validation macro-F1 per epoch", "[" + String.join(", ", training.curves().validationMetric()
+                .fact("Validation " + (evaluation.test() instanceof ClassificationMetrics ? "macro-F1" : "MRR@10")
+                        + " per epoch", "[" + String.join(", ", training.curves().validationMetric()
                         .stream().map(ComplianceReports::fmt).toList()) + "]");
         sections.add(curves.build());
         return sections;
@@ -467,4 +475,45 @@ public class ComplianceReports {
         return String.format(Locale.ROOT, "%.3f", v);
     }
 
+
+    /** The tables of a classifier's test figures: against its baseline, per label, and the confusion matrix. */
+    private static void classificationTables(Report.SectionBuilder metrics, ModelVersion model,
+            ClassificationMetrics test, ClassificationMetrics baseline) {
+        metrics.table("Test split: fine-tuned model against the frozen-encoder baseline",
+                List.of("model", "accuracy", "macro-F1"), List.of(
+                        List.of(model.ref(), fmt(test.accuracy()), fmt(test.macroF1())),
+                        List.of("baseline (frozen encoder)", fmt(baseline.accuracy()), fmt(baseline.macroF1()))));
+        List<List<String>> perClass = new ArrayList<>();
+        for (ClassificationMetrics.PerClass c : test.perClass()) {
+            perClass.add(List.of(c.label(), fmt(c.precision()), fmt(c.recall()), fmt(c.f1()),
+                    Long.toString(c.support())));
+        }
+        metrics.table("Per label (test split)", List.of("label", "precision", "recall", "F1", "support"), perClass);
+        List<String> header = new ArrayList<>();
+        header.add("true \\ predicted");
+        header.addAll(test.labels());
+        List<List<String>> confusion = new ArrayList<>();
+        for (int i = 0; i < test.labels().size(); i++) {
+            List<String> row = new ArrayList<>();
+            row.add(test.labels().get(i));
+            for (long v : test.confusion()[i]) {
+                row.add(Long.toString(v));
+            }
+            confusion.add(row);
+        }
+        metrics.table("Confusion matrix (test split)", header, confusion);
+    }
+
+    private static List<String> summaryRow(String name, TaskMetrics m) {
+        List<String> row = new ArrayList<>();
+        row.add(name);
+        m.summary().values().forEach(v -> row.add(fmt(v)));
+        return row;
+    }
+
+    /** The gate parameter of the evaluated task. */
+    private static String gateParameter(Evaluation evaluation) {
+        return (evaluation.test() instanceof ClassificationMetrics ? TrainingParameters.GATE_MIN_MACRO_F1
+                : TrainingParameters.GATE_MIN_MRR).name();
+    }
 }

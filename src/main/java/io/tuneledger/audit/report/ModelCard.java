@@ -4,6 +4,8 @@ import io.tuneledger.data.DatasetManifest;
 import io.tuneledger.data.DatasetParameters;
 import io.tuneledger.data.DatasetStatistics;
 import io.tuneledger.ml.ClassificationMetrics;
+import io.tuneledger.ml.RetrievalMetrics;
+import io.tuneledger.ml.TaskMetrics;
 import io.tuneledger.ml.TrainingParameters;
 import io.tuneledger.registry.ModelDetails;
 import io.tuneledger.registry.ModelVersion;
@@ -30,8 +32,10 @@ public final class ModelCard {
      * and labels, so that the console can show the card as a person reads it.
      */
     public static JsonObject of(ModelVersion model, ModelDetails details, DatasetManifest manifest) {
+        if (!(details.evaluation().test() instanceof ClassificationMetrics test)) {
+            return retrieval(model, details, manifest);
+        }
         List<String> labels = details.labels();
-        ClassificationMetrics test = (ClassificationMetrics) details.evaluation().test();
         double baselineF1 = details.evaluation().baseline().test().primary();
         String textField = details.parameters().getOrDefault(DatasetParameters.TEXT_FIELD.name(),
                 DatasetParameters.TEXT_FIELD.defaultValue());
@@ -41,16 +45,7 @@ public final class ModelCard {
                 + model.datasetName() + " v" + model.datasetVersion() + "; meant for text like that dataset's, "
                 + "as a decision aid whose output is reviewed, not as the only basis of a decision about a person.";
 
-        JsonObject statistics = manifest == null ? null : manifest.statistics().toJson();
-        JsonObject trainingData = Json.createObjectBuilder()
-                .add("dataset", model.datasetName() + " v" + model.datasetVersion())
-                .add("contentSha256", model.datasetSha256())
-                .add("source", manifest == null ? JsonValue.NULL : manifest.source().toJson())
-                .add("counts", manifest == null ? JsonValue.NULL : statistics.getJsonObject("counts"))
-                .add("labels", manifest == null ? JsonValue.NULL : statistics.getJsonObject("labels"))
-                .add("splits", manifest == null ? JsonValue.NULL : statistics.getJsonObject("splits"))
-                .add("cleaning", manifest == null ? JsonValue.NULL : manifest.cleaning().toJson())
-                .build();
+        JsonObject trainingData = trainingData(model, manifest, true);
 
         JsonObject testJson = test.toJson();
         JsonObject evaluationSummary = Json.createObjectBuilder()
@@ -80,6 +75,69 @@ public final class ModelCard {
             limitations.add("Of the training dataset's " + tokens.count() + " records, " + tokens.truncated()
                     + " exceeded the dataset's token limit.");
         }
+        return card(model, manifest, intendedUse, trainingData, evaluationSummary, limitations);
+    }
+
+    /**
+     * The card of a retrieval model: what it ranks, the training pairs and documents, the test figures of the
+     * fine-tuned model beside the base model as it was and BM25 ({@code compared}, the primary figure first).
+     */
+    private static JsonObject retrieval(ModelVersion model, ModelDetails details, DatasetManifest manifest) {
+        TaskMetrics test = details.evaluation().test();
+        String intendedUse = "Ranks the documents of a corpus for a question (question answering by retrieval): it"
+                + " turns queries and documents into vectors and orders the documents by cosine similarity. Fine-tuned"
+                + " from " + model.baseModel() + " on the question-answer pairs of " + model.datasetName() + " v"
+                + model.datasetVersion() + "; meant for questions and documents like that dataset's, to find"
+                + " passages a person reads, not to decide on its own.";
+        JsonObject trainingData = trainingData(model, manifest, false);
+        JsonArrayBuilder compared = Json.createArrayBuilder()
+                .add(row("fine-tuned", test))
+                .add(row(details.evaluation().baseline().describeMode() + " (before fine-tuning)",
+                        details.evaluation().baseline().test()));
+        details.evaluation().baseline().alsoCompared().forEach((name, m) -> compared.add(row(name, m)));
+        JsonObject evaluationSummary = Json.createObjectBuilder()
+                .add("split", "test")
+                .add("task", "retrieval")
+                .add("primary", test.summary().keySet().iterator().next())
+                .add("compared", compared)
+                .add("gate", details.gate().toJson())
+                .build();
+        List<String> limitations = new ArrayList<>();
+        long queries = test instanceof RetrievalMetrics r ? r.queries() : 0;
+        limitations.add("Evaluated on " + queries + " held-out questions, each ranked against all "
+                + (manifest == null ? "the" : Long.toString(manifest.statistics().counts().documents()))
+                + " documents of the dataset; no answer document of the test questions was trained on. Quality on"
+                + " other collections, wordings or languages is unknown.");
+        limitations.add("Queries and documents longer than " + details.parameters().getOrDefault(
+                TrainingParameters.MAX_LENGTH.name(), "?") + " tokens are truncated: only their beginning is read.");
+        return card(model, manifest, intendedUse, trainingData, evaluationSummary, limitations);
+    }
+
+    private static JsonObject row(String name, TaskMetrics m) {
+        var figures = Json.createObjectBuilder();
+        m.summary().forEach(figures::add);
+        return Json.createObjectBuilder().add("model", name).add("figures", figures).build();
+    }
+
+    /** The training data section; {@code labels}: with the label counts (classification). */
+    private static JsonObject trainingData(ModelVersion model, DatasetManifest manifest, boolean labels) {
+        JsonObject statistics = manifest == null ? null : manifest.statistics().toJson();
+        var b = Json.createObjectBuilder()
+                .add("dataset", model.datasetName() + " v" + model.datasetVersion())
+                .add("contentSha256", model.datasetSha256())
+                .add("source", manifest == null ? JsonValue.NULL : manifest.source().toJson())
+                .add("counts", manifest == null ? JsonValue.NULL : statistics.getJsonObject("counts"));
+        if (labels) {
+            b.add("labels", manifest == null ? JsonValue.NULL : statistics.getJsonObject("labels"));
+        }
+        return b.add("splits", manifest == null ? JsonValue.NULL : statistics.getJsonObject("splits"))
+                .add("cleaning", manifest == null ? JsonValue.NULL : manifest.cleaning().toJson())
+                .build();
+    }
+
+    /** The card, with the limitations every model shares (redaction, a rejected version) after the task's own. */
+    private static JsonObject card(ModelVersion model, DatasetManifest manifest, String intendedUse,
+            JsonObject trainingData, JsonObject evaluation, List<String> limitations) {
         if (manifest != null && manifest.cleaning().redactPii()) {
             limitations.add("Personal data (e-mail addresses, phone and card numbers, IP addresses) was replaced "
                     + "by placeholders before training; the model has not seen such values.");
@@ -89,7 +147,6 @@ public final class ModelCard {
         }
         JsonArrayBuilder lim = Json.createArrayBuilder();
         limitations.forEach(lim::add);
-
         return Json.createObjectBuilder()
                 .add("model", model.name() + " v" + model.version())
                 .add("status", model.status().name().toLowerCase(Locale.ROOT))
@@ -98,7 +155,7 @@ public final class ModelCard {
                 .add("createdAt", model.createdAt().toString())
                 .add("intendedUse", intendedUse)
                 .add("trainingData", trainingData)
-                .add("evaluation", evaluationSummary)
+                .add("evaluation", evaluation)
                 .add("limitations", lim)
                 .build();
     }

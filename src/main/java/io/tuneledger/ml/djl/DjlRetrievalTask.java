@@ -1,6 +1,7 @@
 package io.tuneledger.ml.djl;
 
 import io.tuneledger.config.Parameter;
+import io.tuneledger.data.IngestOutcomes;
 import io.tuneledger.data.JsonlFiles;
 import io.tuneledger.ml.Baseline;
 import io.tuneledger.ml.Bm25;
@@ -24,6 +25,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,9 +48,6 @@ public final class DjlRetrievalTask implements FineTuningTask {
     /** The dataset version's file of documents. */
     public static final String DOCUMENTS = "documents.jsonl";
 
-    /** The inverse temperature of the loss: sentence-transformers' default for this loss. */
-    static final float SCALE = 20f;
-
     @Override
     public TaskType type() {
         return TaskType.RETRIEVAL;
@@ -61,6 +61,12 @@ public final class DjlRetrievalTask implements FineTuningTask {
     @Override
     public Parameter<Double> gateParameter() {
         return TrainingParameters.GATE_MIN_MRR;
+    }
+
+    /** {@code retrieval.scale} and {@code retrieval.negatives}. */
+    @Override
+    public List<Parameter<?>> parameters() {
+        return TrainingParameters.RETRIEVAL;
     }
 
     @Override
@@ -83,9 +89,7 @@ public final class DjlRetrievalTask implements FineTuningTask {
     /** The pairs of a split file. */
     static List<QueryPair> pairs(Path file) throws IOException {
         List<QueryPair> out = new ArrayList<>();
-        JsonlFiles.forEach(file, o -> out.add(new QueryPair(o.getString("id"), o.getString("query"),
-                o.getString("doc"), o.getString("positive"), o.getString("negative.doc", null),
-                o.getString("negative", null))));
+        JsonlFiles.forEach(file, o -> out.add(IngestOutcomes.pairOf(o)));
         return out;
     }
 
@@ -111,11 +115,17 @@ public final class DjlRetrievalTask implements FineTuningTask {
     /** The encoder built from the starting weights, with its tokenizer, the splits and the documents. */
     private static final class RetrievalRun extends EncoderRun<QueryPair> {
         private final List<TextDocument> documents;
+        private final Map<String, Set<String>> answersByQuery = new HashMap<>();
 
         RetrievalRun(RunSpec spec, StartingWeights start, Map<Split, List<QueryPair>> splits,
                 List<TextDocument> documents) throws IOException {
             super(spec, start, splits, m -> BertClassifierModel.encoderOnly(m, start.config(), start.encoder()));
             this.documents = documents;
+            for (List<QueryPair> pairs : splits.values()) {
+                for (QueryPair p : pairs) {
+                    answersByQuery.computeIfAbsent(p.query(), q -> new HashSet<>()).add(p.documentId());
+                }
+            }
         }
 
         @Override
@@ -125,8 +135,54 @@ public final class DjlRetrievalTask implements FineTuningTask {
 
         @Override
         public TrainingSession newSession(Path workDir) throws IOException {
-            return new DjlTrainingSession(spec.config(), new RetrievalObjective(model, tokenizer, SCALE,
-                    start.queryPrefix(), examples(Split.TRAIN), examples(Split.VALIDATION), documents), workDir);
+            return new DjlTrainingSession(spec.config(), new RetrievalObjective(model, tokenizer,
+                    spec.config().taskSetting(TrainingParameters.RETRIEVAL_SCALE), start.queryPrefix(),
+                    trainingPairs(), examples(Split.VALIDATION), documents), workDir);
+        }
+
+        /**
+         * The train split with the hard negatives {@code retrieval.negatives} asks for: those of the data, none, or
+         * mined with the model as it is now (the starting weights: a session is opened before any training), each
+         * pair's negative the best-ranked document that is not one of its query's answers nor the same text as its
+         * answer. Deterministic, so a restarted run mines the same negatives.
+         */
+        private List<QueryPair> trainingPairs() {
+            List<QueryPair> train = examples(Split.TRAIN);
+            String mode = spec.config().taskSetting(TrainingParameters.RETRIEVAL_NEGATIVES);
+            if (mode.equals("given")) {
+                return train;
+            }
+            if (mode.equals("none")) {
+                return train.stream().map(p -> new QueryPair(p.id(), p.query(), p.documentId(), p.document()))
+                        .toList();
+            }
+            List<String> texts = train.stream().map(QueryPair::query).distinct().toList();
+            float[][] queryVectors = SentenceEmbedder.embed(model, tokenizer,
+                    texts.stream().map(q -> tokenizer.ids(start.queryPrefix() + q)).toList(), 32, manager);
+            List<List<String>> ranked = SentenceEmbedder.rank(queryVectors, documentVectors(), documents,
+                    RetrievalMetrics.CUTOFF);
+            Map<String, List<String>> rankedByQuery = new HashMap<>();
+            for (int i = 0; i < texts.size(); i++) {
+                rankedByQuery.put(texts.get(i), ranked.get(i));
+            }
+            Map<String, String> textOf = new HashMap<>();
+            documents.forEach(d -> textOf.put(d.id(), d.text()));
+            List<QueryPair> mined = new ArrayList<>(train.size());
+            for (QueryPair p : train) {
+                Set<String> answers = answersByQuery.get(p.query());
+                String negative = rankedByQuery.get(p.query()).stream()
+                        .filter(id -> !answers.contains(id) && !textOf.get(id).equals(p.document()))
+                        .findFirst().orElse(null);
+                mined.add(negative == null ? new QueryPair(p.id(), p.query(), p.documentId(), p.document())
+                        : new QueryPair(p.id(), p.query(), p.documentId(), p.document(), negative,
+                                textOf.get(negative)));
+            }
+            return mined;
+        }
+
+        private float[][] documentVectors() {
+            return SentenceEmbedder.embed(model, tokenizer, documents.stream().map(d -> tokenizer.ids(d.text()))
+                    .toList(), 32, manager);
         }
 
         /**
@@ -135,18 +191,19 @@ public final class DjlRetrievalTask implements FineTuningTask {
          */
         @Override
         public Baseline baseline(Path workDir, BooleanSupplier stopRequested) {
-            List<QueryPair> test = examples(Split.TEST);
+            List<String> test = queries(Split.TEST);
             Bm25 bm25 = new Bm25(documents.stream().map(TextDocument::text).toList());
             List<List<String>> rankings = new ArrayList<>();
-            for (QueryPair p : test) {
+            for (String query : test) {
                 List<String> ids = new ArrayList<>();
-                for (int d : bm25.top(p.query(), RetrievalMetrics.CUTOFF)) {
+                for (int d : bm25.top(query, RetrievalMetrics.CUTOFF)) {
                     ids.add(documents.get(d).id());
                 }
                 rankings.add(ids);
             }
             RetrievalMetrics lexical = RetrievalMetrics.of(rankings, answers(test));
-            return new Baseline("base", 0, 0, evaluate(Split.VALIDATION), evaluate(Split.TEST),
+            float[][] vectors = documentVectors();
+            return new Baseline("base", 0, 0, evaluate(Split.VALIDATION, vectors), evaluate(Split.TEST, vectors),
                     Map.of("BM25", lexical));
         }
 
@@ -161,17 +218,25 @@ public final class DjlRetrievalTask implements FineTuningTask {
          */
         @Override
         public TaskMetrics evaluate(Split split) {
-            List<QueryPair> queries = examples(split);
-            float[][] documentVectors = SentenceEmbedder.embed(model, tokenizer,
-                    documents.stream().map(d -> tokenizer.ids(d.text())).toList(), 32, manager);
+            return evaluate(split, documentVectors());
+        }
+
+        private TaskMetrics evaluate(Split split, float[][] documentVectors) {
+            List<String> queries = queries(split);
             float[][] queryVectors = SentenceEmbedder.embed(model, tokenizer,
-                    queries.stream().map(p -> tokenizer.ids(start.queryPrefix() + p.query())).toList(), 32, manager);
+                    queries.stream().map(q -> tokenizer.ids(start.queryPrefix() + q)).toList(), 32, manager);
             return RetrievalMetrics.of(SentenceEmbedder.rank(queryVectors, documentVectors, documents,
                     RetrievalMetrics.CUTOFF), answers(queries));
         }
 
-        private static List<Set<String>> answers(List<QueryPair> queries) {
-            return queries.stream().map(p -> Set.of(p.documentId())).toList();
+        /** The distinct queries of a split, in order: a query asked in several pairs is measured once. */
+        private List<String> queries(Split split) {
+            return examples(split).stream().map(QueryPair::query).distinct().toList();
+        }
+
+        /** Every answer each query has in the dataset version, whichever pair and split names it. */
+        private List<Set<String>> answers(List<String> queries) {
+            return queries.stream().map(answersByQuery::get).toList();
         }
 
         @Override

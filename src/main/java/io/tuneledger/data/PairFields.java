@@ -1,0 +1,18 @@
+package io.tuneledger.data;
+
+import java.util.Objects;
+
+/**
+ * Which input fields hold a retrieval pair: the query, the text of the document that answers it, optionally that
+ * document's id (without one, the id is derived from the text, so that questions sharing an answer share its
+ * document), and optionally the text of a hard negative (a document that looks relevant but does not answer).
+ */
+public record PairFields(String queryField, String positiveField, String positiveIdField, String negativeField) {
+
+    public static final PairFields DEFAULT = new PairFields("query", "positive", null, null);
+
+    public PairFields {
+        Objects.requireNonNull(queryField, "queryField");
+        Objects.requireNonNull(positiveField, "positiveField");
+    }
+}
