@@ -27,6 +27,8 @@ public enum AuditAction {
     MODEL_REJECTED("model.rejected"),
     MODEL_PROMOTED("model.promoted"),
     PREDICTIONS_WRITTEN("predictions.written"),
+    INDEX_BUILT("index.built"),
+    SEARCH_RESULTS_WRITTEN("search.written"),
     REPORT_DOWNLOADED("report.downloaded"),
     RETENTION_PLANNED("retention.planned"),
     RETENTION_PURGED("retention.purged");

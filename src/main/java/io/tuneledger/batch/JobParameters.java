@@ -44,6 +44,35 @@ public final class JobParameters {
     public static final Parameter<Integer> SCORE_BATCH_SIZE = Parameter.integer("score.batch.size", 64, 1, 4096,
             "Records per inference batch; a checkpoint after each");
 
+    public static final Parameter<String> SEARCH_MODEL = Parameter.name("model.name",
+            "Registered retrieval model to search with").required();
+    public static final Parameter<String> CORPUS_PATH = Parameter.text("corpus.path", null,
+            "Documents to search (JSONL): absolute, or relative to a data root").required();
+    public static final Parameter<String> CORPUS_ID_FIELD = Parameter.field("corpus.id.field", "id",
+            "Field holding a document's id (unique in the corpus)");
+    public static final Parameter<String> CORPUS_TEXT_FIELD = Parameter.field("corpus.text.field", "text",
+            "Field holding a document's text");
+    public static final Parameter<String> QUERIES_PATH = Parameter.text("queries.path", null,
+            "Queries (JSONL with id and text): absolute, or relative to a data root").required();
+    public static final Parameter<String> QUERIES_ID_FIELD = Parameter.field("queries.id.field", "id",
+            "Field holding a query's id");
+    public static final Parameter<String> QUERIES_TEXT_FIELD = Parameter.field("queries.text.field", "text",
+            "Field holding a query's text");
+    public static final Parameter<Integer> TOP_K = Parameter.integer("top.k", 10, 1, 1000,
+            "Documents per query in the output, best first");
+    public static final Parameter<String> SEARCH_OUTPUT = Parameter.text("output.path", null,
+            "Results file (JSONL, one line per query in input order), relative to the store's outbox/ or absolute"
+                    + " inside outbox/ or a data root; default outbox/<model>-v<N>-<job instance>.jsonl. An existing"
+                    + " file is replaced");
+    public static final Parameter<Integer> SEARCH_PARTITIONS = Parameter.integer("search.partitions", 2, 1, 16,
+            "Partitions embedding the corpus in parallel");
+    public static final Parameter<Integer> SEARCH_BATCH_SIZE = Parameter.integer("search.batch.size", 64, 1, 4096,
+            "Texts per embedding batch; a checkpoint after each");
+
+    public static final List<Parameter<?>> SEARCH = List.of(SEARCH_MODEL, MODEL_VERSION, CORPUS_PATH,
+            CORPUS_ID_FIELD, CORPUS_TEXT_FIELD, QUERIES_PATH, QUERIES_ID_FIELD, QUERIES_TEXT_FIELD, TOP_K,
+            SEARCH_OUTPUT, SEARCH_PARTITIONS, SEARCH_BATCH_SIZE);
+
     /** The prefix of the score job's parameters in the pipeline. */
     public static final String PIPELINE_SCORE = "score.";
 

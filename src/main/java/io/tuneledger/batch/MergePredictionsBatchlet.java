@@ -1,15 +1,10 @@
 package io.tuneledger.batch;
 
 import io.tuneledger.audit.AuditAction;
-import io.tuneledger.audit.AuditLedger;
-import io.tuneledger.audit.SubjectType;
 import io.tuneledger.config.LogId;
 import io.tuneledger.data.JsonFiles;
 import io.tuneledger.data.PredictionMerger;
-import jakarta.batch.api.AbstractBatchlet;
 import jakarta.batch.api.BatchProperty;
-import jakarta.batch.runtime.context.JobContext;
-import jakarta.batch.runtime.context.StepContext;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -22,7 +17,7 @@ import java.util.logging.Logger;
  */
 @Named
 @Dependent
-public class MergePredictionsBatchlet extends AbstractBatchlet {
+public class MergePredictionsBatchlet extends ModelOutputBatchlet {
 
     private static final Logger LOG = Logger.getLogger(MergePredictionsBatchlet.class.getName());
 
@@ -30,17 +25,9 @@ public class MergePredictionsBatchlet extends AbstractBatchlet {
     @BatchProperty(name = "score.partitions")
     String partitions;
 
-    @Inject
-    StepContext stepContext;
 
-    @Inject
-    JobContext jobContext;
 
-    @Inject
-    AuditLedger ledger;
 
-    @Inject
-    ScoreRun run;
 
     @Override
     public String process() throws Exception {
@@ -49,9 +36,7 @@ public class MergePredictionsBatchlet extends AbstractBatchlet {
                 pinned.output(), pinned.modelName(), pinned.modelVersion());
         var details = Json.createObjectBuilder().add("output", r.output().toString()).add("sha256", r.sha256())
                 .add("read", r.read()).add("scored", r.scored()).add("rejected", r.rejected());
-        ledger.append(AuditLedger.SYSTEM, AuditAction.PREDICTIONS_WRITTEN, SubjectType.MODEL,
-                SubjectType.version(pinned.modelName(), pinned.modelVersion()),
-                details.add("jobExecutionId", jobContext.getExecutionId()).build());
+        record(pinned, AuditAction.PREDICTIONS_WRITTEN, details.build());
         StepFigures.count(stepContext, "read", r.read());
         StepFigures.count(stepContext, "scored", r.scored());
         StepFigures.count(stepContext, "rejected", r.rejected());

@@ -53,6 +53,11 @@ public class ScoreRecordReader extends CheckpointedItemReader<ScoreItem, SourceP
     @BatchProperty(name = "partition.count")
     String partitionCount;
 
+    /** Prefix of the file that notes the input's record count, so two readers of one run do not share it. */
+    @Inject
+    @BatchProperty(name = "files.prefix")
+    String filesPrefix;
+
     @Inject
     DataStore store;
 
@@ -89,7 +94,8 @@ public class ScoreRecordReader extends CheckpointedItemReader<ScoreItem, SourceP
             long number = source.position().records();
             IngestOutcome next = source.next();
             if (next == null) {
-                JsonFiles.writeAtomically(run.dir().resolve(PredictionMerger.readCountFile(index)),
+                JsonFiles.writeAtomically(run.dir().resolve((filesPrefix == null ? "" : filesPrefix)
+                        + PredictionMerger.readCountFile(index)),
                         jakarta.json.Json.createObjectBuilder().add("records", number).build());
                 return null;
             }

@@ -1,9 +1,9 @@
 package io.tuneledger.data;
 
+import io.tuneledger.ml.QueryPair;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import io.tuneledger.ml.QueryPair;
 import java.util.Map;
 
 /** The JSON form of ingest outcomes in the staging files: prepared records and quarantined ones. */

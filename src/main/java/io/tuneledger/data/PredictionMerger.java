@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * The score job's files: each partition appends one line per record to its part file ({@code part-<i>.jsonl}:
@@ -66,17 +68,59 @@ public final class PredictionMerger {
     public static Result merge(Path dir, int partitions, Path output, String modelName, int modelVersion)
             throws IOException {
         long total = JsonFiles.read(dir.resolve(readCountFile(0))).getJsonNumber("records").longValue();
+        Files.createDirectories(output.toAbsolutePath().getParent());
+        Path rejectedFile = output.resolveSibling(output.getFileName() + ".rejected.jsonl");
+        try (JsonlFiles.AtomicWriter predictions = new JsonlFiles.AtomicWriter(output);
+                JsonlFiles.AtomicWriter rejects = new JsonlFiles.AtomicWriter(rejectedFile)) {
+            inOrder(dir, PredictionMerger::partFile, partitions, total, line -> {
+                if (!rejected(line, rejects)) {
+                    predictions.write(Json.createObjectBuilder().add("id", line.getString("id"))
+                            .add("label", line.getString("label"))
+                            .add("probabilities", line.getJsonObject("probabilities"))
+                            .add("model", modelName).add("modelVersion", modelVersion).build());
+                }
+            });
+            long scored = predictions.lines();
+            long rejected = rejects.lines();
+            String sha = predictions.commit();
+            if (rejected > 0) {
+                rejects.commit();
+            }
+            return new Result(output, rejectedFile, sha, total, scored, rejected);
+        }
+    }
+
+    /**
+     * Writes a part-file line that holds an {@code error} to {@code rejects} as {@code {"record","id"?,"reason"}};
+     * false for a line without one.
+     */
+    public static boolean rejected(JsonObject line, JsonlFiles.AtomicWriter rejects) {
+        if (!line.containsKey("error")) {
+            return false;
+        }
+        JsonObjectBuilder b = Json.createObjectBuilder().add("record", line.getJsonNumber("n").longValue());
+        if (line.containsKey("id")) {
+            b.add("id", line.getString("id"));
+        }
+        rejects.write(b.add("reason", line.getString("error")).build());
+        return true;
+    }
+
+    /**
+     * Hands every line of the part files of {@code partitions} partitions (each in ascending record number
+     * {@code "n"}) to {@code each} in record order; a record missing or present twice, or a count other than
+     * {@code total}, fails with the reason.
+     */
+    public static void inOrder(Path dir, IntFunction<String> partFile, int partitions, long total,
+            Consumer<JsonObject> each) throws IOException {
         record Head(long number, JsonObject line, int part) {
         }
         List<BufferedReader> readers = new ArrayList<>();
         PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> Long.compare(a.number(), b.number()));
-        Files.createDirectories(output.toAbsolutePath().getParent());
-        Path rejectedFile = output.resolveSibling(output.getFileName() + ".rejected.jsonl");
         long expected = 0;
-        try (JsonlFiles.AtomicWriter predictions = new JsonlFiles.AtomicWriter(output);
-                JsonlFiles.AtomicWriter rejects = new JsonlFiles.AtomicWriter(rejectedFile)) {
+        try {
             for (int i = 0; i < partitions; i++) {
-                readers.add(Files.newBufferedReader(dir.resolve(partFile(i)), StandardCharsets.UTF_8));
+                readers.add(Files.newBufferedReader(dir.resolve(partFile.apply(i)), StandardCharsets.UTF_8));
                 JsonObject first = next(readers.get(i));
                 if (first != null) {
                     heads.add(new Head(first.getJsonNumber("n").longValue(), first, i));
@@ -86,23 +130,11 @@ public final class PredictionMerger {
                 Head h = heads.poll();
                 if (h.number() != expected) {
                     throw new IllegalStateException("Record " + expected + " of the input is " + (h.number() < expected
-                            ? "scored twice" : "missing") + " in the part files; the run directory " + dir
+                            ? "written twice" : "missing") + " in the part files; the run directory " + dir
                             + " is inconsistent");
                 }
                 expected++;
-                JsonObject line = h.line();
-                if (line.containsKey("error")) {
-                    JsonObjectBuilder b = Json.createObjectBuilder().add("record", h.number());
-                    if (line.containsKey("id")) {
-                        b.add("id", line.getString("id"));
-                    }
-                    rejects.write(b.add("reason", line.getString("error")).build());
-                } else {
-                    predictions.write(Json.createObjectBuilder().add("id", line.getString("id"))
-                            .add("label", line.getString("label"))
-                            .add("probabilities", line.getJsonObject("probabilities"))
-                            .add("model", modelName).add("modelVersion", modelVersion).build());
-                }
+                each.accept(h.line());
                 JsonObject next = next(readers.get(h.part()));
                 if (next != null) {
                     heads.add(new Head(next.getJsonNumber("n").longValue(), next, h.part()));
@@ -112,13 +144,6 @@ public final class PredictionMerger {
                 throw new IllegalStateException("The input has " + total + " records but the part files hold "
                         + expected);
             }
-            long scored = predictions.lines();
-            long rejected = rejects.lines();
-            String sha = predictions.commit();
-            if (rejected > 0) {
-                rejects.commit();
-            }
-            return new Result(output, rejectedFile, sha, total, scored, rejected);
         } finally {
             for (BufferedReader r : readers) {
                 r.close();

@@ -2,12 +2,12 @@ package io.tuneledger.launch;
 
 import io.tuneledger.batch.JobParameters;
 import io.tuneledger.config.Parameter;
-import io.tuneledger.data.DatasetManifest;
-import io.tuneledger.ml.TaskType;
 import io.tuneledger.config.ParameterValues;
 import io.tuneledger.config.VersionRef;
+import io.tuneledger.data.DatasetManifest;
 import io.tuneledger.data.DatasetParameters;
 import io.tuneledger.ml.BaseModelRef;
+import io.tuneledger.ml.TaskType;
 import io.tuneledger.ml.TrainingParameters;
 import io.tuneledger.registry.DatasetRegistry;
 import io.tuneledger.registry.ModelRegistry;

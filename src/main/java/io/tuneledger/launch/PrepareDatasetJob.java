@@ -2,15 +2,15 @@ package io.tuneledger.launch;
 
 import io.tuneledger.batch.JobParameters;
 import io.tuneledger.config.Parameter;
+import io.tuneledger.data.BeirDirectory;
 import io.tuneledger.data.CsvRecordSource;
 import io.tuneledger.data.DataStore;
 import io.tuneledger.data.FieldMapping;
 import io.tuneledger.data.InputPathException;
 import io.tuneledger.data.JdbcTableSource;
+import io.tuneledger.ml.TaskType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import io.tuneledger.data.BeirDirectory;
-import io.tuneledger.ml.TaskType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

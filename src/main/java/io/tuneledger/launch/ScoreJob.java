@@ -6,9 +6,9 @@ import io.tuneledger.config.ParameterValues;
 import io.tuneledger.config.VersionRef;
 import io.tuneledger.data.DataStore;
 import io.tuneledger.data.InputPathException;
-import io.tuneledger.registry.ModelRegistry;
 import io.tuneledger.ml.TaskType;
 import io.tuneledger.registry.ModelDetails;
+import io.tuneledger.registry.ModelRegistry;
 import io.tuneledger.registry.ModelVersion;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -50,23 +50,36 @@ public class ScoreJob implements JobDefinition {
     public List<ParameterError> prepare(Map<String, String> parameters) {
         List<ParameterError> errors = new ArrayList<>();
         ParameterValues values = ParameterValues.of(parameters);
-        String name = values.get(JobParameters.SCORE_MODEL);
+        checkModel(models, values, JobParameters.SCORE_MODEL, TaskType.CLASSIFICATION, "scoring", errors);
+        prepareFiles(parameters, "", store, errors);
+        return errors;
+    }
+
+    /**
+     * The model to run must be registered, not rejected, and of {@code task} ({@code use} says what needs it, in the
+     * message).
+     */
+    static void checkModel(ModelRegistry models, ParameterValues values, Parameter<String> nameParameter,
+            TaskType task, String use, List<ParameterError> errors) {
+        String name = values.get(nameParameter);
         VersionRef version = values.get(JobParameters.MODEL_VERSION);
         Optional<ModelVersion> model = models.resolve(name, version);
         if (model.isEmpty()) {
-            errors.add(new ParameterError(version instanceof VersionRef.Latest ? JobParameters.SCORE_MODEL.name()
+            errors.add(new ParameterError(version instanceof VersionRef.Latest ? nameParameter.name()
                     : JobParameters.MODEL_VERSION.name(), "no usable model version " + name + " " + version
                             + " is registered"));
         } else if (model.get().status() == ModelVersion.Status.REJECTED) {
             errors.add(new ParameterError(JobParameters.MODEL_VERSION.name(), name + " v" + version
-                    + " was rejected by the quality gate; score with a candidate or promoted version"));
-        } else if (ModelDetails.of(model.get()).task() != TaskType.CLASSIFICATION) {
-            errors.add(new ParameterError(JobParameters.SCORE_MODEL.name(), name + " v" + model.get().version()
-                    + " is a " + ModelDetails.of(model.get()).task().id() + " model: it ranks documents for queries"
-                    + " and has no labels to score texts with"));
+                    + " was rejected by the quality gate; use a candidate or promoted version"));
+        } else {
+            TaskType actual = ModelDetails.of(model.get()).task();
+            if (actual != task) {
+                errors.add(new ParameterError(nameParameter.name(), name + " v" + model.get().version() + " is a "
+                        + actual.id() + " model; " + use + " needs a " + task.id() + " model"
+                        + (task == TaskType.RETRIEVAL ? " (fine-tuned on a dataset prepared with task=retrieval)"
+                                : " (a retrieval model searches: the search job)")));
+            }
         }
-        prepareFiles(parameters, "", store, errors);
-        return errors;
     }
 
     /** Resolves the input file, completes its format, and checks the output path. */
@@ -80,6 +93,15 @@ public class ScoreJob implements JobDefinition {
         } catch (InputPathException e) {
             errors.add(new ParameterError(inputName, e.getMessage()));
         }
+        checkOutput(parameters, prefix, store, errors);
+    }
+
+    /**
+     * Checks the output path: a .jsonl file inside the store's outbox/ or a data root; a relative path is completed
+     * to the outbox.
+     */
+    static void checkOutput(Map<String, String> parameters, String prefix, DataStore store,
+            List<ParameterError> errors) {
         String outputName = prefix + JobParameters.OUTPUT_PATH.name();
         String output = parameters.get(outputName);
         if (output != null) {

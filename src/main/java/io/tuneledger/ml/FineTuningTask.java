@@ -33,6 +33,12 @@ public interface FineTuningTask {
     /** Opens a run: the dataset's splits read, the starting weights loaded. */
     TaskRun open(RunSpec spec) throws IOException;
 
+    /** A registered retrieval model's artifact, ready to embed documents and queries; other tasks have none. */
+    default TextEncoder encoder(Path artifactDir) throws IOException {
+        throw new IllegalStateException("The model in " + artifactDir + " is a " + type().id() + " model: it does"
+                + " not embed texts for search");
+    }
+
     /** A registered model version's artifact, ready to predict. */
     Predictor predictor(Path artifactDir) throws IOException;
 }

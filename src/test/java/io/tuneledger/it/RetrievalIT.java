@@ -109,6 +109,63 @@ class RetrievalIT extends AbstractIT {
             assertTrue(page.contains(expected), "the HTML report shows " + expected);
         }
 
+        // search: the version's documents as the corpus; test questions, one that cleaning empties, in a known order
+        Path version = storeHome().resolve("datasets").resolve(name).resolve("v1");
+        Path corpus = inbox.resolve(name + "-corpus.jsonl");
+        Files.copy(version.resolve("documents.jsonl"), corpus);
+        List<JsonObject> test = readJsonl(version.resolve("test.jsonl"));
+        StringBuilder queries = new StringBuilder();
+        List<String> expectedIds = new java.util.ArrayList<>();
+        for (int i = 0; i < test.size(); i++) {
+            if (i == 3) {
+                queries.append("{\"id\":\"blank\",\"text\":\"<p> </p>\"}\n");
+                expectedIds.add("blank");
+            }
+            queries.append(jakarta.json.Json.createObjectBuilder().add("id", test.get(i).getString("id"))
+                    .add("text", test.get(i).getString("query")).build()).append('\n');
+            expectedIds.add(test.get(i).getString("id"));
+        }
+        Path queryFile = inbox.resolve(name + "-queries.jsonl");
+        Files.writeString(queryFile, queries);
+        Map<String, String> search = Map.of("model.name", name, "corpus.path", corpus.toString(), "queries.path",
+                queryFile.toString(), "top.k", "3", "search.batch.size", "16", "output.path", name + "-results.jsonl");
+        JsonObject searched = awaitEnd(startJob("search", search).getJsonNumber("executionId").longValue(),
+                Duration.ofMinutes(10));
+        assertEquals("COMPLETED", searched.getString("batchStatus"), searched::toString);
+        List<JsonObject> results = readJsonl(storeHome().resolve("outbox").resolve(name + "-results.jsonl"));
+        assertEquals(expectedIds, results.stream().map(r -> r.getString("id")).toList(),
+                "one line per query, in input order");
+        assertTrue(results.get(3).getString("error").startsWith("EMPTY_TEXT"), results.get(3)::toString);
+        int found = 0;
+        for (int i = 0; i < test.size(); i++) {
+            JsonObject line = results.get(i < 3 ? i : i + 1);
+            assertEquals(3, line.getJsonArray("results").size(), line::toString);
+            double first = line.getJsonArray("results").getJsonObject(0).getJsonNumber("score").doubleValue();
+            double third = line.getJsonArray("results").getJsonObject(2).getJsonNumber("score").doubleValue();
+            assertTrue(first >= third, "best first: " + line);
+            found += line.getJsonArray("results").getJsonObject(0).getString("id")
+                    .equals(test.get(i).getString("doc")) ? 1 : 0;
+        }
+        assertTrue(found >= test.size() / 2, found + " of " + test.size() + " test questions find their answer first");
+        JsonObject built = step(searched, "index").getJsonObject("counts");
+        assertEquals(counts.getInt("documents"), built.getInt("documents"), built::toString);
+        Path index = Files.list(storeHome().resolve("indexes").resolve(name + "-v1")).filter(f -> f.toString()
+                .endsWith(".tlembed")).findFirst().orElseThrow();
+        String indexSha = sha256(index);
+        assertTrue(events("model:" + name + " v1").stream().anyMatch(e -> e.getString("action").equals("index.built")
+                && e.getJsonObject("details").getString("sha256").equals(indexSha)), "the index's SHA-256 in the ledger");
+
+        // the same corpus again with the same model version: the index is reused, not embedded again
+        JsonObject again = awaitEnd(startJob("search", with(search, "output.path", name + "-again.jsonl"))
+                .getJsonNumber("executionId").longValue(), Duration.ofMinutes(5));
+        assertEquals("COMPLETED", again.getString("batchStatus"), again::toString);
+        assertEquals("REUSE", step(again, "plan").getString("exitStatus"));
+        assertTrue(again.getJsonArray("steps").stream().noneMatch(st -> st.asJsonObject().getString("stepName")
+                .equals("embed")), "no embedding the second time");
+        assertEquals(Files.readAllLines(storeHome().resolve("outbox").resolve(name + "-results.jsonl")),
+                Files.readAllLines(storeHome().resolve("outbox").resolve(name + "-again.jsonl")));
+        assertEquals(indexSha, sha256(index));
+
         // the other task's settings are refused before anything starts, and a retrieval model does not score
         assertEquals("gate.min.macro.f1", firstErrorParameter(post("/api/jobs/fine-tune/executions", parameters(
                 Map.of("dataset.name", name, "model.name", name, "gate.min.macro.f1", "0.5")))));

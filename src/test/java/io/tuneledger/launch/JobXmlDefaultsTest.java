@@ -45,6 +45,11 @@ class JobXmlDefaultsTest {
     }
 
     @Test
+    void searchXmlNamesOnlyItsParametersAndNoDefaults() throws Exception {
+        check(new SearchJob());
+    }
+
+    @Test
     void retentionXmlNamesOnlyItsParametersAndNoDefaults() throws Exception {
         check(new RetentionJob());
     }

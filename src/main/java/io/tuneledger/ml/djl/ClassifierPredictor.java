@@ -1,15 +1,9 @@
 package io.tuneledger.ml.djl;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import io.tuneledger.ml.Predictor;
-import io.tuneledger.ml.TrainingParameters;
-import jakarta.json.Json;
-import jakarta.json.JsonReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,20 +30,8 @@ final class ClassifierPredictor implements Predictor {
     }
 
     static ClassifierPredictor load(Path dir) throws IOException {
-        ModelArtifact.Loaded loaded = ModelArtifact.load(dir);
-        int maxLength;
-        try (JsonReader r = Json.createReader(Files.newBufferedReader(dir.resolve(ModelArtifact.PROVENANCE)))) {
-            maxLength = r.readObject().getJsonObject("training").getInt(TrainingParameters.MAX_LENGTH.name());
-        }
-        NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
-        try (InputStream in = Files.newInputStream(loaded.tokenizer())) {
-            TextTokenizer tokenizer = TextTokenizer.load(in, maxLength);
-            return new ClassifierPredictor(manager, ModelArtifact.classifier(manager, loaded), tokenizer,
-                    loaded.labels());
-        } catch (IOException | RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        return ModelArtifact.open(dir, (manager, loaded, tokenizer) -> new ClassifierPredictor(manager,
+                ModelArtifact.classifier(manager, loaded), tokenizer, loaded.labels()));
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.tuneledger.ml.TaskMetrics;
 import io.tuneledger.ml.TaskRun;
 import io.tuneledger.ml.TaskType;
 import io.tuneledger.ml.TextDocument;
+import io.tuneledger.ml.TextEncoder;
 import io.tuneledger.ml.TrainingParameters;
 import io.tuneledger.ml.TrainingSession;
 import io.tuneledger.ml.weights.SafeTensors;
@@ -77,6 +78,11 @@ public final class DjlRetrievalTask implements FineTuningTask {
             splits.put(split, pairs(spec.datasetDir().resolve(split.fileName())));
         }
         return new RetrievalRun(spec, start, splits, documents(spec.datasetDir(), splits));
+    }
+
+    @Override
+    public TextEncoder encoder(Path artifactDir) throws IOException {
+        return SentenceEncoder.load(artifactDir);
     }
 
     /** A retrieval model ranks documents; scoring texts with labels is the classifier's. */

@@ -1,5 +1,7 @@
 package io.tuneledger.ml.djl;
 
+import io.tuneledger.ml.TrainingParameters;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.tuneledger.ml.EncoderConfig;
 import io.tuneledger.ml.Pooling;
@@ -180,6 +182,32 @@ public final class ModelArtifact {
     }
 
     /** Reads a model directory (Tuneledger's or a Hugging Face BERT's), checking checksums when present. */
+    /** What a loaded artifact becomes for inference (a predictor, an encoder), built on its own manager. */
+    @FunctionalInterface
+    interface Opener<T> {
+        T open(NDManager manager, Loaded loaded, TextTokenizer tokenizer) throws IOException;
+    }
+
+    /**
+     * Loads the artifact in {@code dir} for inference: a new base manager and the tokenizer cut at the token length
+     * the model was trained with (its provenance's {@code train.max.length}), handed to {@code opener}; the manager is
+     * closed again when that fails.
+     */
+    static <T> T open(Path dir, Opener<T> opener) throws IOException {
+        Loaded loaded = load(dir);
+        int maxLength;
+        try (JsonReader r = Json.createReader(Files.newBufferedReader(dir.resolve(PROVENANCE)))) {
+            maxLength = r.readObject().getJsonObject("training").getInt(TrainingParameters.MAX_LENGTH.name());
+        }
+        NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
+        try (InputStream in = Files.newInputStream(loaded.tokenizer())) {
+            return opener.open(manager, loaded, TextTokenizer.load(in, maxLength));
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
     public static Loaded load(Path dir) throws IOException {
         Path checksums = dir.resolve(CHECKSUMS);
         if (Files.exists(checksums)) {
