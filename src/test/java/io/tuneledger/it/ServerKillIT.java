@@ -164,6 +164,111 @@ class ServerKillIT extends ManualServerIT {
                 "the restarted run's predictions equal the uninterrupted run's, byte for byte");
     }
 
+    /** Retrieval training on the bundled pairs: two epochs of 16-token pairs, a checkpoint every 2 updates. */
+    private static final Map<String, String> TRAIN_QA = Map.of("train.epochs", "2", "train.max.length", "16",
+            "train.batch.size", "32", "train.learning.rate", "1e-4", "checkpoint.every.steps", "2");
+    /** Copies of the sample's documents in the corpus: enough for partition 0 to be embedding at the kill. */
+    private static final int CORPUS_COPIES = 6;
+
+    @Test
+    void killedRetrievalTrainingAndCorpusEmbeddingRestartToTheUninterruptedResults() throws Exception {
+        startServer();
+        String data = unique("kill-qa");
+        JsonObject prepared = awaitEnd(startJob("prepare-dataset", Map.of("dataset.name", data, "task", "retrieval",
+                "input.path", "manpages-qa-en.jsonl", "positive.id.field", "doc")).getJsonNumber("executionId")
+                .longValue(), Duration.ofMinutes(5));
+        assertEquals("COMPLETED", prepared.getString("batchStatus"), prepared::toString);
+
+        // Training: an uninterrupted reference, then a run killed after a few checkpoints.
+        String referenceModel = unique("kill-qa-reference");
+        String killedModel = unique("kill-qa-train");
+        JsonObject reference = train(with(TRAIN_QA, "dataset.name", data, "model.name", referenceModel));
+        JsonObject referenceRun = get("/api/executions/" + reference.getJsonNumber("jobExecutionId")).object();
+        int total = step(referenceRun, "train").getJsonObject("progress").getInt("total");
+        long first = startJob("fine-tune", with(TRAIN_QA, "dataset.name", data, "model.name", killedModel))
+                .getJsonNumber("executionId").longValue();
+        awaitTrainingSteps(first, 5);
+        killServer();
+        controller.start(CONTAINER);
+        JsonObject stale = get("/api/executions/" + first).object();
+        int committed = step(stale, "train").getJsonObject("progress").getInt("done");
+        assertTrue(committed >= 4 && committed < total, "killed after two checkpoints, before the end: " + committed
+                + " of " + total + " steps");
+        JsonObject done = awaitEnd(restart(first, Map.of()).getJsonNumber("executionId").longValue(),
+                Duration.ofMinutes(10));
+        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+        assertEquals(total - committed, metric(step(done, "train"), "readCount"),
+                "the restart made only the updates after the last checkpoint");
+        assertEquals(reference.getString("weightsSha256"), get("/api/models/" + killedModel + "/versions/1")
+                .object().getString("weightsSha256"), "the resumed run ends with the uninterrupted run's weights");
+
+        // Corpus embedding: an uninterrupted reference index, removed, then the same corpus embedded again and killed.
+        Path inbox = storeHome().resolve("inbox");
+        Files.createDirectories(inbox);
+        Path corpus = inbox.resolve(data + "-corpus.jsonl");
+        List<JsonObject> documents = readJsonl(storeHome().resolve("datasets").resolve(data).resolve("v1")
+                .resolve("documents.jsonl"));
+        try (BufferedWriter w = Files.newBufferedWriter(corpus, StandardCharsets.UTF_8)) {
+            for (int copy = 0; copy < CORPUS_COPIES; copy++) {
+                for (JsonObject d : documents) {
+                    w.write(Json.createObjectBuilder().add("id", copy + "/" + d.getString("id"))
+                            .add("text", d.getString("text")).build() + "\n");
+                }
+            }
+        }
+        Path queries = inbox.resolve(data + "-queries.jsonl");
+        Files.writeString(queries, "{\"id\":\"q1\",\"text\":\"copy files and directories\"}\n"
+                + "{\"id\":\"q2\",\"text\":\"compress a file\"}\n");
+        Map<String, String> search = Map.of("model.name", referenceModel, "corpus.path", corpus.toString(),
+                "queries.path", queries.toString(), "search.batch.size", "4", "search.partitions", "2");
+        JsonObject searched = awaitEnd(startJob("search", with(search, "output.path", data + "-reference.jsonl"))
+                .getJsonNumber("executionId").longValue(), Duration.ofMinutes(10));
+        assertEquals("COMPLETED", searched.getString("batchStatus"), searched::toString);
+        Path indexes = storeHome().resolve("indexes").resolve(referenceModel + "-v1");
+        Path index;
+        try (var files = Files.list(indexes)) {
+            index = files.filter(f -> f.toString().endsWith(".tlembed")).findFirst().orElseThrow();
+        }
+        String referenceIndex = sha256(index);
+        Files.delete(index);
+        Files.delete(index.resolveSibling(index.getFileName() + ".json"));
+
+        JsonObject launched = startJob("search", with(search, "output.path", data + "-killed.jsonl"));
+        long searching = launched.getJsonNumber("executionId").longValue();
+        Path part = storeHome().resolve("runs").resolve(launched.getJsonNumber("instanceId").toString())
+                .resolve("score").resolve("embed-part-0.jsonl");
+        awaitLines(part, 200, documents.size() * CORPUS_COPIES / 2);
+        killServer();
+        controller.start(CONTAINER);
+        assertTrue(Files.notExists(index), "no index before the embedding is complete");
+        JsonObject resumed = awaitEnd(restart(searching, Map.of()).getJsonNumber("executionId").longValue(),
+                Duration.ofMinutes(10));
+        assertEquals("COMPLETED", resumed.getString("batchStatus"), resumed::toString);
+        assertEquals(referenceIndex, sha256(index),
+                "the restarted embedding's index equals the uninterrupted run's, byte for byte");
+        assertEquals(sha256(storeHome().resolve("outbox").resolve(data + "-reference.jsonl")),
+                sha256(storeHome().resolve("outbox").resolve(data + "-killed.jsonl")));
+    }
+
+    /** Waits until {@code file} has at least {@code lines} lines, failing when it reached {@code all} first. */
+    private static void awaitLines(Path file, int lines, int all) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file)) {
+                long n;
+                try (var s = Files.lines(file)) {
+                    n = s.count();
+                }
+                assertTrue(n < all, file + " was complete before the kill: make the input bigger");
+                if (n >= lines) {
+                    return;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError(file + " did not reach " + lines + " lines");
+    }
+
     private static JsonObject prepareAndRead(Map<String, String> params) throws Exception {
         JsonObject launched = startJob("prepare-dataset", params);
         JsonObject done = awaitEnd(launched.getJsonNumber("executionId").longValue(), Duration.ofMinutes(5));
