@@ -27,6 +27,7 @@ pid=$(cat target/tuneledger-server.pid)
 
 store=target/server/standalone/data/tuneledger
 mkdir -p "$store/inbox"
+rm -f "$store"/inbox/bench-*.jsonl "$store"/outbox/bench-*.jsonl  # an earlier run's files
 # The corpus: the input's texts in turn, each copy with its own id, until there are DOCUMENTS of them.
 jq -c --argjson n "$DOCUMENTS" -n '[inputs | .text] as $t | range(0; $n) | {id: "d\(.)", text: $t[. % ($t|length)]}' \
   "$CORPUS" > "$store/inbox/bench-corpus.jsonl"
@@ -53,11 +54,11 @@ await() {  # execution id -> its JSON once it ends
 }
 # Seconds of a step (or of the whole execution without a step name), from the job repository's own times.
 T='def t(s): (s | sub("\\.[0-9]+"; "") | fromdateiso8601) + (s | capture("\\.(?<f>[0-9]+)").f // "0" | ("0." + .) | tonumber);'
-secs() { jq -r "$T"' t(.endTime) - t(.startTime)' | xargs printf '%.1f\n'; }
-step_secs() { jq -r --arg s "$1" "$T"' .steps[] | select(.stepName == $s) | t(.endTime) - t(.startTime)' | xargs printf '%.1f\n'; }
+secs() { jq -r "$T"' t(.endTime) - t(.startTime)' | xargs printf '%.2f\n'; }
+step_secs() { jq -r --arg s "$1" "$T"' .steps[] | select(.stepName == $s) | t(.endTime) - t(.startTime)' | xargs printf '%.2f\n'; }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
 rss_hwm_kb() { awk '/VmHWM/ {print $2}' "/proc/$pid/status"; }
-rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", n / s }'; }
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { if (s <= 0) printf "n/a"; else printf "%.1f", n / s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 
@@ -82,6 +83,7 @@ rss_idle=$(rss_kb)
 echo "Baseline: $BASELINE documents, 1 partition ..."
 base=$(await "$(post search "$(search_params bench-corpus-baseline.jsonl 1 bench-baseline.jsonl)")")
 t_base=$(echo "$base" | step_secs embed)
+rm -rf "$store/indexes/bench-search-v$version"  # so that the index below is the full corpus's only
 
 echo "$DOCUMENTS documents, 2 partitions, $QUERIES queries ..."
 peak=$rss_idle
@@ -103,6 +105,7 @@ again=$(await "$(post search "$(search_params bench-corpus.jsonl 2 bench-again.j
 t_again=$(echo "$again" | secs)
 same=$(cmp -s "$store/outbox/bench-full.jsonl" "$store/outbox/bench-again.jsonl" && echo "the same" || echo "DIFFERENT")
 
+echo "seconds: train $t_train, baseline $t_base, embed $t_embed, index $t_index, search $t_search, whole $t_full, again $t_again" >&2
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
 flags=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|avx512f|avx512_vnni|amx_tile)$' | tr '\n' ' ')
 base_rate=$(rate "$BASELINE" "$t_base")

@@ -18,6 +18,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -55,7 +56,9 @@ public class ExecutionQueries implements ExecutionHistory {
         } catch (NoSuchJobExecutionException e) {
             return Optional.empty();
         }
-        List<StepInfo> steps = steps(operator, executionId).stream().map(ExecutionQueries::stepInfo).toList();
+        Map<Long, Instant> started = storedStartTimes(executionId);
+        List<StepInfo> steps = steps(operator, executionId).stream()
+                .map(step -> stepInfo(step, started.get(step.getStepExecutionId()))).toList();
         return Optional.of(new ExecutionInfo(executionId, operator.getJobInstance(executionId).getInstanceId(),
                 execution.getJobName(), execution.getBatchStatus().name(), execution.getExitStatus(),
                 instant(execution.getCreateTime()), instant(execution.getStartTime()),
@@ -149,14 +152,40 @@ public class ExecutionQueries implements ExecutionHistory {
                 .toList();
     }
 
-    private static StepInfo stepInfo(StepExecution step) {
+    /**
+     * When each step of an execution started, as the job repository stored it when the step began. The batch
+     * runtime's own copy of a partitioned step resets its start time when the partitions end (JBeret 3.1 sets the
+     * step's status to STARTED again then), so a running server would show such a step as taking no time.
+     */
+    private Map<Long, Instant> storedStartTimes(long executionId) {
+        Map<Long, Instant> started = new TreeMap<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement q = c.prepareStatement(
+                        "SELECT STEPEXECUTIONID, STARTTIME FROM STEP_EXECUTION WHERE JOBEXECUTIONID = ?")) {
+            q.setLong(1, executionId);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    Timestamp t = rs.getTimestamp(2);
+                    if (t != null) {
+                        started.put(rs.getLong(1), t.toInstant());
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            // No job repository tables yet: the runtime's times are all there is.
+        }
+        return started;
+    }
+
+    private static StepInfo stepInfo(StepExecution step, Instant storedStart) {
         Map<String, Long> metrics = new TreeMap<>();
         for (Metric m : step.getMetrics()) {
             metrics.put(lowerCamel(m.getType().name()), m.getValue());
         }
         StepProgress p = StepProgress.of(step.getPersistentUserData());
         return new StepInfo(step.getStepExecutionId(), step.getStepName(), step.getBatchStatus().name(),
-                step.getExitStatus(), instant(step.getStartTime()), instant(step.getEndTime()), metrics, p.counts(),
+                step.getExitStatus(), storedStart != null ? storedStart : instant(step.getStartTime()),
+                instant(step.getEndTime()), metrics, p.counts(),
                 p.values(), StepInfo.Progress.of(p, step.getBatchStatus() == BatchStatus.COMPLETED));
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,6 +148,12 @@ class RetrievalIT extends AbstractIT {
                     .equals(test.get(i).getString("doc")) ? 1 : 0;
         }
         assertTrue(found >= test.size() / 2, found + " of " + test.size() + " test questions find their answer first");
+        // the partitioned step's times as a user sees them: it starts when the plan ends, not when its partitions end
+        Instant planEnd = Instant.parse(step(searched, "plan").getString("endTime"));
+        Instant embedStart = Instant.parse(step(searched, "embed").getString("startTime"));
+        Instant embedEnd = Instant.parse(step(searched, "embed").getString("endTime"));
+        assertTrue(Duration.between(planEnd, embedStart).toMillis() < 2000
+                && Duration.between(embedStart, embedEnd).toMillis() > 500, searched::toString);
         JsonObject built = step(searched, "index").getJsonObject("counts");
         assertEquals(counts.getInt("documents"), built.getInt("documents"), built::toString);
         Path index = Files.list(storeHome().resolve("indexes").resolve(name + "-v1")).filter(f -> f.toString()
