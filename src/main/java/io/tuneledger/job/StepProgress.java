@@ -73,6 +73,30 @@ public record StepProgress(Long done, Long total, Unit unit, Map<String, Long> c
         return new StepProgress(done, total, unit, counts, values, curves);
     }
 
+    /**
+     * The progress of a partitioned step from its partitions' own: units done and totals added up (the total unknown
+     * while any partition's is), counts added up; {@link #NONE} when no partition has stored progress yet. Partitions
+     * that have not started yet are not among {@code partitions}, so with more partitions than threads the total grows
+     * as they start.
+     */
+    public static StepProgress sum(List<StepProgress> partitions) {
+        Long done = null;
+        Long total = 0L;
+        Unit unit = null;
+        Map<String, Long> counts = new TreeMap<>();
+        for (StepProgress p : partitions) {
+            p.counts.forEach((name, n) -> counts.merge(name, n, Long::sum));
+            if (p.done == null) {
+                continue;
+            }
+            done = (done == null ? 0 : done) + p.done;
+            total = total == null || p.total == null ? null : total + p.total;
+            unit = unit == null ? p.unit : unit;
+        }
+        return done == null ? new StepProgress(null, null, null, counts, Map.of(), Map.of())
+                : new StepProgress(done, total, unit, counts, Map.of(), Map.of());
+    }
+
     /** The stored form: a {@link HashMap} of JDK types. */
     public HashMap<String, Serializable> toUserData() {
         HashMap<String, Serializable> data = new HashMap<>();

@@ -22,6 +22,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.ConcurrentModificationException;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import javax.sql.DataSource;
+import org.jberet.runtime.AbstractStepExecution;
+import org.jberet.runtime.PartitionExecutionImpl;
 
 /**
  * Executions as operators, schedulers, the console and the reports see them: one execution with its steps, progress
@@ -183,10 +186,34 @@ public class ExecutionQueries implements ExecutionHistory {
             metrics.put(lowerCamel(m.getType().name()), m.getValue());
         }
         StepProgress p = StepProgress.of(step.getPersistentUserData());
+        if (p.done() == null) {
+            p = partitionsProgress(step).orElse(p);
+        }
         return new StepInfo(step.getStepExecutionId(), step.getStepName(), step.getBatchStatus().name(),
                 step.getExitStatus(), storedStart != null ? storedStart : instant(step.getStartTime()),
                 instant(step.getEndTime()), metrics, p.counts(),
                 p.values(), StepInfo.Progress.of(p, step.getBatchStatus() == BatchStatus.COMPLETED));
+    }
+
+    /**
+     * A partitioned step stores its progress in its partitions (each partition reader its own), which the batch
+     * runtime holds beside the step while it runs; their sum is the step's progress.
+     */
+    private static Optional<StepProgress> partitionsProgress(StepExecution step) {
+        if (!(step instanceof AbstractStepExecution s) || s.getPartitionExecutions() == null) {
+            return Optional.empty();
+        }
+        List<PartitionExecutionImpl> partitions;
+        try {
+            partitions = new ArrayList<>(s.getPartitionExecutions());
+        } catch (ConcurrentModificationException e) {
+            return Optional.empty(); // partitions being started this instant: the next poll shows them
+        }
+        if (partitions.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(StepProgress.sum(partitions.stream()
+                .map(partition -> StepProgress.of(partition.getPersistentUserData())).toList()));
     }
 
     private static String lowerCamel(String enumName) {

@@ -154,6 +154,8 @@ class RetrievalIT extends AbstractIT {
         Instant embedEnd = Instant.parse(step(searched, "embed").getString("endTime"));
         assertTrue(Duration.between(planEnd, embedStart).toMillis() < 2000
                 && Duration.between(embedStart, embedEnd).toMillis() > 500, searched::toString);
+        assertEquals(1.0, step(searched, "embed").getJsonObject("progress").getJsonNumber("fraction").doubleValue(),
+                "the partitions' progress is the step's: " + searched);
         JsonObject built = step(searched, "index").getJsonObject("counts");
         assertEquals(counts.getInt("documents"), built.getInt("documents"), built::toString);
         Path index = Files.list(storeHome().resolve("indexes").resolve(name + "-v1")).filter(f -> f.toString()

@@ -46,4 +46,19 @@ class StepProgressTest {
         assertEquals(Map.of("read", 3L), p.counts());
         assertEquals(StepProgress.NONE, StepProgress.of("not a map"));
     }
+
+    @Test
+    void aPartitionedStepShowsItsPartitionsProgressAddedUp() {
+        StepProgress a = StepProgress.NONE.withProgress(100, 400, StepProgress.Unit.BYTES).withCount("errors", 1);
+        StepProgress b = StepProgress.NONE.withProgress(50, 600, StepProgress.Unit.BYTES).withCount("errors", 2);
+        StepProgress both = StepProgress.sum(List.of(a, b, StepProgress.NONE));
+        assertEquals(150L, both.done());
+        assertEquals(1000L, both.total());
+        assertEquals(StepProgress.Unit.BYTES, both.unit());
+        assertEquals(Map.of("errors", 3L), both.counts());
+        assertEquals(0.15, both.fraction(false), 1e-9);
+        assertNull(StepProgress.sum(List.of(a, StepProgress.NONE.withProgress(5, -1, StepProgress.Unit.BYTES)))
+                .total(), "unknown while one partition's total is");
+        assertNull(StepProgress.sum(List.of(StepProgress.NONE)).done(), "nothing stored yet");
+    }
 }
