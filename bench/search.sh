@@ -57,7 +57,6 @@ T='def t(s): (s | sub("\\.[0-9]+"; "") | fromdateiso8601) + (s | capture("\\.(?<
 secs() { jq -r "$T"' t(.endTime) - t(.startTime)' | xargs printf '%.2f\n'; }
 step_secs() { jq -r --arg s "$1" "$T"' .steps[] | select(.stepName == $s) | t(.endTime) - t(.startTime)' | xargs printf '%.2f\n'; }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
-rss_hwm_kb() { awk '/VmHWM/ {print $2}' "/proc/$pid/status"; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { if (s <= 0) printf "n/a"; else printf "%.1f", n / s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
@@ -105,7 +104,6 @@ again=$(await "$(post search "$(search_params bench-corpus.jsonl 2 bench-again.j
 t_again=$(echo "$again" | secs)
 same=$(cmp -s "$store/outbox/bench-full.jsonl" "$store/outbox/bench-again.jsonl" && echo "the same" || echo "DIFFERENT")
 
-echo "seconds: train $t_train, baseline $t_base, embed $t_embed, index $t_index, search $t_search, whole $t_full, again $t_again" >&2
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
 flags=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|avx512f|avx512_vnni|amx_tile)$' | tr '\n' ' ')
 base_rate=$(rate "$BASELINE" "$t_base")

@@ -75,7 +75,7 @@ public record StepProgress(Long done, Long total, Unit unit, Map<String, Long> c
 
     /**
      * The progress of a partitioned step from its partitions' own: units done and totals added up (the total unknown
-     * while any partition's is), counts added up; {@link #NONE} when no partition has stored progress yet. Partitions
+     * while any partition's is), counts added up; no progress while no partition has stored any yet. Partitions
      * that have not started yet are not among {@code partitions}, so with more partitions than threads the total grows
      * as they start.
      */

@@ -59,9 +59,7 @@ public class ExecutionQueries implements ExecutionHistory {
         } catch (NoSuchJobExecutionException e) {
             return Optional.empty();
         }
-        Map<Long, Instant> started = storedStartTimes(executionId);
-        List<StepInfo> steps = steps(operator, executionId).stream()
-                .map(step -> stepInfo(step, started.get(step.getStepExecutionId()))).toList();
+        List<StepInfo> steps = steps(operator, executionId).stream().map(this::stepInfo).toList();
         return Optional.of(new ExecutionInfo(executionId, operator.getJobInstance(executionId).getInstanceId(),
                 execution.getJobName(), execution.getBatchStatus().name(), execution.getExitStatus(),
                 instant(execution.getCreateTime()), instant(execution.getStartTime()),
@@ -155,65 +153,50 @@ public class ExecutionQueries implements ExecutionHistory {
                 .toList();
     }
 
-    /**
-     * When each step of an execution started, as the job repository stored it when the step began. The batch
-     * runtime's own copy of a partitioned step resets its start time when the partitions end (JBeret 3.1 sets the
-     * step's status to STARTED again then), so a running server would show such a step as taking no time.
-     */
-    private Map<Long, Instant> storedStartTimes(long executionId) {
-        Map<Long, Instant> started = new TreeMap<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement q = c.prepareStatement(
-                        "SELECT STEPEXECUTIONID, STARTTIME FROM STEP_EXECUTION WHERE JOBEXECUTIONID = ?")) {
-            q.setLong(1, executionId);
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    Timestamp t = rs.getTimestamp(2);
-                    if (t != null) {
-                        started.put(rs.getLong(1), t.toInstant());
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            // No job repository tables yet: the runtime's times are all there is.
-        }
-        return started;
-    }
-
-    private static StepInfo stepInfo(StepExecution step, Instant storedStart) {
+    private StepInfo stepInfo(StepExecution step) {
         Map<String, Long> metrics = new TreeMap<>();
         for (Metric m : step.getMetrics()) {
             metrics.put(lowerCamel(m.getType().name()), m.getValue());
         }
         StepProgress p = StepProgress.of(step.getPersistentUserData());
-        if (p.done() == null) {
-            p = partitionsProgress(step).orElse(p);
+        Instant started = instant(step.getStartTime());
+        List<PartitionExecutionImpl> partitions = partitions(step);
+        if (!partitions.isEmpty()) {
+            // Each partition stores its own progress; the step's is their sum. And the runtime's copy of the step
+            // resets its start time when the partitions end (JBeret 3.1 sets its status to STARTED again then): the
+            // job repository keeps the time the step began.
+            p = StepProgress.sum(partitions.stream().map(e -> StepProgress.of(e.getPersistentUserData())).toList());
+            started = storedStartTime(step.getStepExecutionId()).orElse(started);
         }
         return new StepInfo(step.getStepExecutionId(), step.getStepName(), step.getBatchStatus().name(),
-                step.getExitStatus(), storedStart != null ? storedStart : instant(step.getStartTime()),
-                instant(step.getEndTime()), metrics, p.counts(),
-                p.values(), StepInfo.Progress.of(p, step.getBatchStatus() == BatchStatus.COMPLETED));
+                step.getExitStatus(), started, instant(step.getEndTime()), metrics, p.counts(), p.values(),
+                StepInfo.Progress.of(p, step.getBatchStatus() == BatchStatus.COMPLETED));
     }
 
-    /**
-     * A partitioned step stores its progress in its partitions (each partition reader its own), which the batch
-     * runtime holds beside the step while it runs; their sum is the step's progress.
-     */
-    private static Optional<StepProgress> partitionsProgress(StepExecution step) {
+    /** The partitions the batch runtime holds beside a partitioned step while the execution is in its memory. */
+    private static List<PartitionExecutionImpl> partitions(StepExecution step) {
         if (!(step instanceof AbstractStepExecution s) || s.getPartitionExecutions() == null) {
-            return Optional.empty();
+            return List.of();
         }
-        List<PartitionExecutionImpl> partitions;
         try {
-            partitions = new ArrayList<>(s.getPartitionExecutions());
+            return new ArrayList<>(s.getPartitionExecutions());
         } catch (ConcurrentModificationException e) {
-            return Optional.empty(); // partitions being started this instant: the next poll shows them
+            return List.of(); // partitions being started this instant: the next poll shows them
         }
-        if (partitions.isEmpty()) {
-            return Optional.empty();
+    }
+
+    private Optional<Instant> storedStartTime(long stepExecutionId) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement q = c.prepareStatement(
+                        "SELECT STARTTIME FROM STEP_EXECUTION WHERE STEPEXECUTIONID = ?")) {
+            q.setLong(1, stepExecutionId);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getTimestamp(1)).map(Timestamp::toInstant)
+                        : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("The job repository cannot be read: " + e.getMessage(), e);
         }
-        return Optional.of(StepProgress.sum(partitions.stream()
-                .map(partition -> StepProgress.of(partition.getPersistentUserData())).toList()));
     }
 
     private static String lowerCamel(String enumName) {
