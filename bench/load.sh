@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 . bench/api.sh
 KEYS="${KEYS:-25}" POLLS="${POLLS:-500}" CLIENTS="${CLIENTS:-20}"
 OUT=bench/results-load.md
-export TUNELEDGER_URL="${TUNELEDGER_URL:-http://localhost:8080}"
+export TUNELEDGER_URL="${TUNELEDGER_URL:-https://localhost:8443}"
 command -v jq >/dev/null || { echo "jq is needed" >&2; exit 2; }
 [ -f target/tuneledger.war ] && [ -x target/server/bin/standalone.sh ] || mvn -B -q package -DskipTests
 started=0

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 CORPUS="${CORPUS:-../shared/datasets/spamassassin/spamassassin.jsonl}"
 ROUNDS="${ROUNDS:-1}"
 OUT=bench/results-score.md
-export TUNELEDGER_URL="${TUNELEDGER_URL:-http://localhost:8080}"
+export TUNELEDGER_URL="${TUNELEDGER_URL:-https://localhost:8443}"
 [ -f "$CORPUS" ] || { echo "no corpus at $CORPUS (set CORPUS=...)" >&2; exit 2; }
 command -v jq >/dev/null || { echo "jq is needed" >&2; exit 2; }
 

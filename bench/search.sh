@@ -15,7 +15,7 @@ DOCUMENTS="${DOCUMENTS:-100000}"
 BASELINE="${BASELINE:-10000}"
 QUERIES="${QUERIES:-1000}"
 OUT=bench/results-search.md
-export TUNELEDGER_URL="${TUNELEDGER_URL:-http://localhost:8080}"
+export TUNELEDGER_URL="${TUNELEDGER_URL:-https://localhost:8443}"
 [ -f "$CORPUS" ] || { echo "no corpus at $CORPUS (set CORPUS=...)" >&2; exit 2; }
 command -v jq >/dev/null || { echo "jq is needed" >&2; exit 2; }
 

@@ -22,6 +22,8 @@
     Object.entries(attrs || {}).forEach(([k, v]) => {
       if (v === null || v === undefined || v === false) return;
       if (k.startsWith('on')) el.addEventListener(k.substring(2), v);
+      // through the CSSOM: the Content-Security-Policy refuses style attributes written as markup
+      else if (k === 'style') el.style.cssText = v;
       else el.setAttribute(k, v === true ? '' : v);
     });
     children.flat(Infinity).forEach(c => {

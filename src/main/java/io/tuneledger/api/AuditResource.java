@@ -1,8 +1,12 @@
 package io.tuneledger.api;
 
+import io.tuneledger.audit.AuditAction;
 import io.tuneledger.audit.AuditEvent;
 import io.tuneledger.audit.AuditLedger;
 import io.tuneledger.audit.AuditVerifier;
+import io.tuneledger.audit.LedgerTrust;
+import io.tuneledger.audit.SubjectType;
+import io.tuneledger.config.LogId;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -10,18 +14,23 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.io.StringReader;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.logging.Logger;
 
-/** The audit trail: events (newest first, filtered), and verification of the hash chain. */
+/** The audit trail: events (newest first, filtered), verification of the chain, and rotation of its key. */
 @Path("/audit")
 @RequestScoped
 @RolesAllowed({Roles.AUDITOR, Roles.ADMIN})
@@ -33,6 +42,11 @@ public class AuditResource {
 
     @Inject
     AuditVerifier verifier;
+
+    @Inject
+    LedgerTrust trust;
+
+    private static final Logger LOG = Logger.getLogger(AuditResource.class.getName());
 
     /**
      * Events, newest first. {@code subject} is {@code type} or {@code type:id} (for example
@@ -78,9 +92,41 @@ public class AuditResource {
         if (r.valid()) {
             b.add("lastHash", r.lastHash());
         } else {
-            b.add("brokenAt", r.brokenAt()).add("reason", r.reason());
+            if (r.brokenAt() == null) {
+                b.addNull("brokenAt");
+            } else {
+                b.add("brokenAt", r.brokenAt());
+            }
+            b.add("reason", r.reason());
+        }
+        JsonArrayBuilder keys = Json.createArrayBuilder();
+        r.keyIds().forEach(keys::add);
+        b.add("keys", keys).add("anchorsChecked", r.anchorsChecked()).add("unauthenticatedEvents",
+                r.unauthenticated());
+        if (r.lastAnchor() != null) {
+            b.add("lastAnchor", Json.createObjectBuilder().add("seq", r.lastAnchor().seq())
+                    .add("hash", r.lastAnchor().hash()).add("time", r.lastAnchor().time())
+                    .add("keyId", r.lastAnchor().keyId()));
         }
         return b.build();
+    }
+
+    /**
+     * Rotates the ledger key: a new key signs every event from now on (the old ones stay in the key store to verify
+     * what they signed); recorded as {@code ledger.key-rotated}. Admin only.
+     */
+    @POST
+    @Path("/keys")
+    @RolesAllowed(Roles.ADMIN)
+    public JsonObject rotateKey(@Context SecurityContext security) {
+        String previous = trust.keys().currentId();
+        String next = trust.keys().rotate();
+        ledger.append(LaunchRequests.actor(security), AuditAction.LEDGER_KEY_ROTATED, SubjectType.LEDGER, next,
+                Json.createObjectBuilder().add("keyId", next).add("previousKeyId", previous).build());
+        trust.anchorHead();
+        LOG.info(() -> LogId.LEDGER_KEY_ROTATED + " Ledger key " + next + " signs events from now on (was "
+                + previous + ")");
+        return Json.createObjectBuilder().add("keyId", next).add("previousKeyId", previous).build();
     }
 
     static JsonObject json(AuditEvent e) {
@@ -90,6 +136,8 @@ public class AuditResource {
         }
         return Json.createObjectBuilder().add("seq", e.seq()).add("time", e.time()).add("actor", e.actor())
                 .add("action", e.action()).add("subjectType", e.subjectType()).add("subjectId", e.subjectId())
-                .add("details", details).add("prevHash", e.prevHash()).add("hash", e.hash()).build();
+                .add("details", details).add("prevHash", e.prevHash()).add("hash", e.hash())
+                .add("keyId", e.keyId() == null ? JsonValue.NULL : Json.createValue(e.keyId()))
+                .add("mac", e.mac() == null ? JsonValue.NULL : Json.createValue(e.mac())).build();
     }
 }

@@ -20,10 +20,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Every request must carry HTTP Basic credentials, checked by the container's security domain
- * ({@link HttpServletRequest#login}); without them, or with wrong ones, the answer is 401 with a Basic challenge. A
- * failed attempt is an {@code auth.failed} event in the audit ledger (the user name tried, never the password).
- * Which roles may call what is declared on the REST methods ({@link Roles}).
+ * Every request must arrive over HTTPS and carry HTTP Basic credentials, checked by the container's security domain
+ * ({@link HttpServletRequest#login}); without them, or with wrong ones, the answer is 401 with a Basic challenge.
+ * Failed sign-ins are throttled per client address ({@link LoginThrottle}): an address that failed too often gets 429
+ * with {@code Retry-After} and its credentials are not even checked. The first failure of a burst is an
+ * {@code auth.failed} event in the audit ledger (the user name tried, never the password), the burst's count follows
+ * when it ends ({@link LoginAttempts}). Every response carries the browser-facing {@link SecurityHeaders}. Which roles
+ * may call what is declared on the REST methods ({@link Roles}).
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class AuthenticationFilter extends HttpFilter {
@@ -32,19 +35,45 @@ public class AuthenticationFilter extends HttpFilter {
 
     static final String REALM = "Tuneledger";
 
-    /** The subject type of authentication events: the user name that was tried. */
+    /** The largest request body accepted, in bytes: requests carry a few parameters, never data. */
+    static final long MAX_BODY_BYTES = 1024 * 1024;
 
     @Inject
     AuditLedger ledger;
 
+    @Inject
+    LoginAttempts attempts;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        SecurityHeaders.apply(request, response);
+        if (!request.isSecure()) {
+            // The container redirects plain HTTP to HTTPS (web.xml); should a listener not, nothing is answered here.
+            response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+            writeError(response, null, "HTTPS required: this server answers only over TLS");
+            return;
+        }
         if (crossSite(request)) {
             // A browser keeps Basic credentials: a page of another site must not make it change anything here.
             response.setStatus(HttpServletResponse.SC_FORBIDDEN);
-            writeError(response, "cross-site request refused: " + request.getMethod() + " from "
-                    + request.getHeader("Origin"));
+            writeError(response, null, "cross-site request refused: " + request.getMethod() + " from "
+                    + LaunchRequests.shortened(String.valueOf(request.getHeader("Origin"))));
+            return;
+        }
+        if (request.getContentLengthLong() > MAX_BODY_BYTES) {
+            response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
+            writeError(response, "body", "is " + request.getContentLengthLong() + " bytes; at most " + MAX_BODY_BYTES
+                    + " are accepted");
+            return;
+        }
+        String address = request.getRemoteAddr();
+        LoginThrottle.Decision decision = attempts.check(address);
+        if (!decision.allowed()) {
+            response.setStatus(429);
+            response.setHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
+            writeError(response, null, "too many failed sign-ins from " + address + ": try again in "
+                    + decision.retryAfterSeconds() + " s");
             return;
         }
         String header = request.getHeader("Authorization");
@@ -77,17 +106,21 @@ public class AuthenticationFilter extends HttpFilter {
                 return;
             }
         }
+        attempts.succeeded(address);
         chain.doFilter(request, response);
     }
 
     private void recordFailure(HttpServletRequest request, String user, String reason) {
-        String tried = user == null ? "" : user.length() > 200 ? user.substring(0, 200) : user;
+        String tried = user == null ? "" : LaunchRequests.shortened(user);
+        if (!attempts.failed(request.getRemoteAddr(), user == null ? null : tried)) {
+            return; // counted in its burst, recorded when the burst ends
+        }
         try {
             ledger.append("unauthenticated", AuditAction.AUTH_FAILED, SubjectType.USER, tried,
                     Json.createObjectBuilder()
                     .add("reason", reason)
                     .add("method", request.getMethod())
-                    .add("path", request.getRequestURI())
+                    .add("path", LaunchRequests.shortened(request.getRequestURI()))
                     .add("remoteAddress", request.getRemoteAddr())
                     .build());
         } catch (RuntimeException e) {
@@ -128,13 +161,20 @@ public class AuthenticationFilter extends HttpFilter {
     private static void challenge(HttpServletResponse response, String message) throws IOException {
         response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         response.setHeader("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
-        writeError(response, message);
+        writeError(response, null, message);
     }
 
-    private static void writeError(HttpServletResponse response, String message) throws IOException {
+    private static void writeError(HttpServletResponse response, String parameter, String message)
+            throws IOException {
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
+        var error = Json.createObjectBuilder();
+        if (parameter == null) {
+            error.addNull("parameter");
+        } else {
+            error.add("parameter", parameter);
+        }
         response.getWriter().write(Json.createObjectBuilder().add("errors", Json.createArrayBuilder()
-                .add(Json.createObjectBuilder().addNull("parameter").add("message", message))).build().toString());
+                .add(error.add("message", message))).build().toString());
     }
 }

@@ -9,7 +9,6 @@ import io.tuneledger.launch.ParameterError;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -107,7 +106,7 @@ public class ExecutionsResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @POST
     @Path("/{id}/restart")
-    public Response restart(@PathParam("id") long id, JsonObject body, @Context SecurityContext security) {
+    public Response restart(@PathParam("id") long id, String body, @Context SecurityContext security) {
         Launched launched = launcher.restart(LaunchRequests.actor(security), id, LaunchRequests.parameters(body));
         return Response.accepted(launched).build();
     }

@@ -6,7 +6,6 @@ import io.tuneledger.launch.Launched;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -49,7 +48,7 @@ public class JobsResource {
     @POST
     @Path("/{job}/executions")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response start(@PathParam("job") String job, JsonObject body, @Context UriInfo uri,
+    public Response start(@PathParam("job") String job, String body, @Context UriInfo uri,
             @Context SecurityContext security, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         JobLauncher.Start start = launcher.start(LaunchRequests.actor(security), job, LaunchRequests.parameters(body),
                 idempotencyKey);

@@ -5,7 +5,11 @@ import java.util.Locale;
 /** What an audit event records; {@link #id()} is the text stored, hashed and shown ({@code job.launched}). */
 public enum AuditAction {
     SYSTEM_BOOT("system.boot"),
+    /** A new ledger key signs events from this one on. */
+    LEDGER_KEY_ROTATED("ledger.key-rotated"),
     AUTH_FAILED("auth.failed"),
+    /** The failed and refused sign-ins of one client address in one burst, counted (the first is also AUTH_FAILED). */
+    AUTH_FAILED_BURST("auth.failed-burst"),
     JOB_LAUNCHED("job.launched"),
     JOB_RESTART_REQUESTED("job.restart-requested"),
     JOB_STOP_REQUESTED("job.stop-requested"),

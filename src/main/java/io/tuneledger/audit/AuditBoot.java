@@ -20,8 +20,9 @@ import javax.sql.DataSource;
 
 /**
  * At deployment: protects the ledger table on PostgreSQL (a trigger refuses UPDATE, DELETE and TRUNCATE for every
- * role that does not disable it, the application's own included), creates the chain's head row, and records the boot
- * with the versions of WildFly, JBeret, DJL, PyTorch, Java and the database.
+ * role that does not disable it, the application's own included), creates the chain's head row, opens the ledger's
+ * keys and anchor file ({@link LedgerTrust}), records the boot with the versions of WildFly, JBeret, DJL, PyTorch, Java
+ * and the database, and anchors the head.
  */
 @ApplicationScoped
 public class AuditBoot {
@@ -48,6 +49,9 @@ public class AuditBoot {
     @Inject
     ModelEngine engine;
 
+    @Inject
+    LedgerTrust trust;
+
     void boot(@Observes @Initialized(ApplicationScoped.class) Object started) {
         String database;
         try (Connection c = dataSource.getConnection()) {
@@ -63,6 +67,7 @@ public class AuditBoot {
             throw new IllegalStateException("Cannot protect the audit ledger table: " + e.getMessage(), e);
         }
         ledger.ensureHead();
+        trust.prepare(ledger.head().seq());
         JsonObjectBuilder versions = Json.createObjectBuilder()
                 .add("wildfly", wildflyVersion())
                 .add("jberet", moduleVersion("org.jberet.runtime.JobExecutionImpl"))
@@ -77,6 +82,7 @@ public class AuditBoot {
             ledger.append(AuditLedger.SYSTEM, AuditAction.SYSTEM_BOOT, SubjectType.SYSTEM, "tuneledger",
                     Json.createObjectBuilder().add("versions", versions).build());
             LOG.info(LogId.LEDGER_READY + " Audit ledger ready; boot recorded");
+            trust.start();
         } catch (RuntimeException e) {
             // Stay deployed, so that GET /api/audit/verify can say what is wrong; appends keep failing until fixed.
             LOG.log(java.util.logging.Level.SEVERE, LogId.LEDGER_BOOT_REFUSED + " The audit ledger refused the boot"

@@ -9,7 +9,9 @@ import jakarta.persistence.Table;
 /**
  * One event of the ledger. Append-only: the application has no update or delete path, and on PostgreSQL a trigger
  * refuses both. {@code hash} = SHA-256(previous hash ‖ canonical event), see {@link #canonical()}; the time is kept
- * as the exact text that was hashed (ISO-8601 UTC, milliseconds), so no database rounding can change it.
+ * as the exact text that was hashed (ISO-8601 UTC, milliseconds), so no database rounding can change it. {@code mac}
+ * = HMAC-SHA256(key {@code keyId}, hash), with a key the database does not hold: whoever rewrites an event and
+ * recomputes the chain cannot recompute it.
  */
 @Entity
 @Table(name = "audit_event", indexes = {@Index(name = "audit_event_subject", columnList = "subject_type,subject_id")})
@@ -47,6 +49,14 @@ public class AuditEvent {
     @Column(nullable = false, length = 64)
     private String hash;
 
+    /** The ledger key that authenticated the event ({@link LedgerKeys}); null only in a ledger older than MACs. */
+    @Column(name = "key_id", length = 20)
+    private String keyId;
+
+    /** HMAC-SHA256 of {@link #hash} with key {@link #keyId}, hex. */
+    @Column(length = 64)
+    private String mac;
+
     protected AuditEvent() {
     }
 
@@ -77,6 +87,20 @@ public class AuditEvent {
         b.append(",\"subjectType\":").append(CanonicalJson.of(jakarta.json.Json.createValue(subjectType)));
         b.append(",\"time\":").append(CanonicalJson.of(jakarta.json.Json.createValue(time)));
         return b.append('}').toString();
+    }
+
+    /** Records the MAC of this event's hash with key {@code keyId} (before it is persisted). */
+    void authenticate(String keyId, String mac) {
+        this.keyId = keyId;
+        this.mac = mac;
+    }
+
+    public String keyId() {
+        return keyId;
+    }
+
+    public String mac() {
+        return mac;
     }
 
     /** SHA-256 over the previous hash (64 hex characters) followed by the canonical event, as hex. */

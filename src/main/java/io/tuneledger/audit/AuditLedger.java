@@ -1,6 +1,7 @@
 package io.tuneledger.audit;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -27,6 +28,13 @@ public class AuditLedger {
     @PersistenceContext(unitName = "tuneledger")
     EntityManager em;
 
+    @Inject
+    LedgerTrust trust;
+
+    /** The chain's committed end: the last sequence number and its hash (0 and the genesis hash when empty). */
+    public record Head(long seq, String hash) {
+    }
+
     /** Appends one event; {@code details} are stored as canonical JSON. */
     @Transactional
     public AuditEvent append(String actor, AuditAction action, SubjectType subjectType, String subjectId,
@@ -40,6 +48,9 @@ public class AuditLedger {
         String time = timeText(Instant.now());
         AuditEvent event = new AuditEvent(seq, time, actor, action.id(), subjectType.id(), subjectId,
                 CanonicalJson.of(details), head.lastHash());
+        LedgerKeys keys = trust.keys();
+        String keyId = keys.currentId();
+        event.authenticate(keyId, keys.mac(keyId, event.hash()));
         em.persist(event);
         head.advance(seq, event.hash());
         em.flush();
@@ -52,6 +63,27 @@ public class AuditLedger {
 
     public static String timeText(Instant instant) {
         return TIME.format(instant.truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    /** The committed head. */
+    @Transactional
+    public Head head() {
+        AuditHead head = em.find(AuditHead.class, AuditHead.ID);
+        return head == null ? new Head(0, AuditEvent.GENESIS) : new Head(head.lastSeq(), head.lastHash());
+    }
+
+    /**
+     * The execution that a launch with Idempotency-Key {@code key} started, from its {@code job.launched} event (the
+     * details are canonical JSON, so the key appears in them exactly as {@code "idempotencyKey":"..."}).
+     */
+    @Transactional
+    public java.util.Optional<Long> launchedWithKey(String key) {
+        String member = "\"idempotencyKey\":" + CanonicalJson.of(jakarta.json.Json.createValue(key));
+        String pattern = "%" + member.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+        return em.createQuery("select e.subjectId from AuditEvent e where e.action = :action"
+                + " and e.details like :pattern escape '!' order by e.seq", String.class)
+                .setParameter("action", AuditAction.JOB_LAUNCHED.id()).setParameter("pattern", pattern)
+                .setMaxResults(1).getResultStream().findFirst().map(Long::parseLong);
     }
 
     /** Creates the head row when the ledger is new (at boot, before any append can race for it). */

@@ -9,6 +9,10 @@ public enum SubjectType {
     SYSTEM("system"),
     /** A user name tried at sign-in. */
     USER("user"),
+    /** The ledger itself: its keys, by id ({@code k2}). */
+    LEDGER("ledger"),
+    /** A client address (or IPv6 /64 network) that signs in. */
+    CLIENT("client"),
     /** A job execution, by id. */
     JOB_EXECUTION("job-execution"),
     /** A dataset version: {@code name vN}. */

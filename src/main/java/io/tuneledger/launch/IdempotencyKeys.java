@@ -14,10 +14,16 @@ import java.util.TreeMap;
 /**
  * The launches made with an {@code Idempotency-Key}, each key in its own short transaction: claimed before the
  * start (the key's primary key makes a second claim fail, across servers too), completed with the execution id, or
- * released when the start failed.
+ * released when the start failed. A claim left unfinished by a launch that died is taken over once it is older than
+ * {@link #CLAIM_TIMEOUT} (system property {@code tuneledger.idempotency.claim.timeout.seconds} [120]; a launch takes
+ * well under a second).
  */
 @ApplicationScoped
 public class IdempotencyKeys {
+
+    /** How long an unfinished claim is respected before it is taken over. */
+    public static final java.time.Duration CLAIM_TIMEOUT = java.time.Duration.ofSeconds(
+            Long.getLong("tuneledger.idempotency.claim.timeout.seconds", 120));
 
     @PersistenceContext(unitName = "tuneledger")
     EntityManager em;
@@ -42,6 +48,19 @@ public class IdempotencyKeys {
     public void claim(String key, Request request, String actor) {
         em.persist(new LaunchRequest(key, request.jobName(), request.parametersSha256(), actor, Instant.now()));
         em.flush();
+    }
+
+    /**
+     * Takes over a claim that a launch left unfinished (the server died between claiming and completing it): true when
+     * this caller got it (the claim still had no execution and the creation time {@code seen}; another server taking
+     * it over at the same moment makes this one false). The claim counts from now on.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public boolean takeOver(String key, Instant seen, String actor) {
+        return em.createQuery("update LaunchRequest r set r.createdAt = :now, r.actor = :actor where r.key = :key"
+                + " and r.executionId is null and r.createdAt = :seen")
+                .setParameter("now", Instant.now()).setParameter("actor", actor).setParameter("key", key)
+                .setParameter("seen", seen).executeUpdate() == 1;
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)

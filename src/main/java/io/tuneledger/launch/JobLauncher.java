@@ -18,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,10 +93,27 @@ public class JobLauncher {
                             + " launch (job " + r.jobName() + " with other parameters): use a new key");
                 }
                 if (r.executionId() == null) {
-                    throw new LaunchException.Conflict("Idempotency-Key '" + idempotencyKey + "' is being launched"
-                            + " right now; ask again in a moment");
+                    Instant expires = r.createdAt().plus(IdempotencyKeys.CLAIM_TIMEOUT);
+                    if (Instant.now().isBefore(expires)) {
+                        throw new LaunchException.Conflict("Idempotency-Key '" + idempotencyKey + "' is being"
+                                + " launched right now; ask again in a moment (a launch that died leaves its claim"
+                                + " until " + expires + ")");
+                    }
+                    // The launch that claimed the key died. If it started its job, the ledger says so: answer that.
+                    Optional<Long> started = ledger.launchedWithKey(idempotencyKey);
+                    if (started.isPresent()) {
+                        keys.complete(idempotencyKey, started.get());
+                        return new Start(launched(started.get()), true);
+                    }
+                    if (!keys.takeOver(idempotencyKey, r.createdAt(), actor)) {
+                        throw new LaunchException.Conflict("Idempotency-Key '" + idempotencyKey + "' is being"
+                                + " launched right now; ask again in a moment");
+                    }
+                    LOG.warning(() -> LogId.IDEMPOTENCY_CLAIM_TAKEN_OVER + " Idempotency-Key '" + idempotencyKey
+                            + "' was claimed at " + r.createdAt() + " by a launch that never finished; taken over");
+                } else {
+                    return new Start(launched(r.executionId()), true);
                 }
-                return new Start(launched(r.executionId()), true);
             }
             try {
                 Launched launched = launch(actor, job, checked, idempotencyKey);

@@ -56,6 +56,10 @@ public class LaunchRequest {
         return executionId;
     }
 
+    Instant createdAt() {
+        return createdAt;
+    }
+
     void started(long id) {
         this.executionId = id;
     }

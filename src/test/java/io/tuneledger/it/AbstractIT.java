@@ -44,7 +44,7 @@ public abstract class AbstractIT {
     protected static final String DATABASE = "database";
 
     /** Where the application answers. */
-    protected static final String BASE_URL = System.getProperty("tuneledger.url", "http://localhost:8080");
+    protected static final String BASE_URL = System.getProperty("tuneledger.url", "https://localhost:8443");
 
     /** The bundled sample, as the tests' input. */
     protected static final String SAMPLE = "spamassassin-sample.jsonl";

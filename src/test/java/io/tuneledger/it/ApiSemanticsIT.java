@@ -87,6 +87,47 @@ class ApiSemanticsIT extends AbstractIT {
         assertEquals("Idempotency-Key", firstErrorParameter(blank));
     }
 
+    /**
+     * A launch that died between claiming its key and recording the execution leaves a claim without one: it answers
+     * 409 while young, and once older than the claim timeout (120 s) it is taken over: by the execution the dead
+     * launch did start (the ledger's job.launched names the key), or by a new launch when it started none.
+     */
+    @Tag(AbstractIT.DATABASE)
+    @Test
+    void aClaimLeftByALaunchThatDiedExpiresAndIsTakenOver() throws Exception {
+        String key = unique("claim");
+        JsonObject body = parameters(Map.of("dataset.name", unique("claimed"), "input.path", SAMPLE));
+        Reply first = postWithKey("/api/jobs/prepare-dataset/executions", body, key);
+        assertEquals(202, first.status(), first.text());
+        long id = first.object().getJsonNumber("executionId").longValue();
+        assertEquals("COMPLETED", awaitEnd(id, Duration.ofMinutes(5)).getString("batchStatus"));
+
+        String young = unique("claim-young");
+        assertEquals(200, postRaw("/api/test-fixtures/idempotency/claim/" + young + "?like=" + key + "&ageSeconds=5",
+                "").status());
+        Reply busy = postWithKey("/api/jobs/prepare-dataset/executions", body, young);
+        assertEquals(409, busy.status(), busy.text());
+        assertTrue(busy.text().contains("being launched"), busy.text());
+
+        String stale = unique("claim-stale");
+        assertEquals(200, postRaw("/api/test-fixtures/idempotency/claim/" + stale + "?like=" + key
+                + "&ageSeconds=600", "").status());
+        Reply takenOver = postWithKey("/api/jobs/prepare-dataset/executions", body, stale);
+        assertEquals(202, takenOver.status(), "a stale claim that started nothing is taken over: " + takenOver.text());
+        long second = takenOver.object().getJsonNumber("executionId").longValue();
+        assertTrue(second != id);
+        assertEquals(second, postWithKey("/api/jobs/prepare-dataset/executions", body, stale).object()
+                .getJsonNumber("executionId").longValue(), "and then answers its execution like any key");
+        awaitEnd(second, Duration.ofMinutes(5));
+
+        assertEquals(200, postRaw("/api/test-fixtures/idempotency/unfinish/" + key + "?ageSeconds=600", "").status());
+        Reply recovered = postWithKey("/api/jobs/prepare-dataset/executions", body, key);
+        assertEquals(200, recovered.status(), "the dead launch had started its job: " + recovered.text());
+        assertEquals(id, recovered.object().getJsonNumber("executionId").longValue());
+        assertEquals(1, events("job-execution:" + id).stream()
+                .filter(e -> e.getString("action").equals("job.launched")).count(), "nothing launched twice");
+    }
+
     @Test
     void theServerDescribesTheApiInOpenApi() throws Exception {
         Reply doc = get("/openapi?format=JSON");

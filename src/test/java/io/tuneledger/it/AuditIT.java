@@ -105,6 +105,51 @@ class AuditIT extends AbstractIT {
         assertValid();
     }
 
+    /**
+     * The attack a plain hash chain cannot see: an event rewritten and every later hash and the head recomputed through
+     * SQL. Its MAC (a key the database does not hold) gives it away, and so does a MAC removed; deleting the newest
+     * events and moving the head back is given away by the anchors outside the database.
+     */
+    @Test
+    void aRewriteWithTheWholeChainRecomputedThroughSqlFailsAtTheRewrittenEvent() throws Exception {
+        fixture("repair");
+        prepareIfEmpty();
+        long seq = events("").get(3).getJsonNumber("seq").longValue();
+        try {
+            fixture("rewrite/" + seq + "/false");
+            assertBrokenAt(seq, "its MAC does not match");
+        } finally {
+            fixture("undo-rewrite");
+        }
+        assertValid();
+        try {
+            fixture("rewrite/" + seq + "/true");
+            assertBrokenAt(seq, "carries no MAC");
+        } finally {
+            fixture("undo-rewrite");
+        }
+        assertValid();
+
+        Reply rotated = postRaw("/api/audit/keys", "");
+        assertEquals(200, rotated.status(), rotated::text);
+        String key = rotated.object().getString("keyId");
+        JsonObject verify = get("/api/audit/verify").object();
+        assertTrue(verify.getBoolean("valid"), verify::toString);
+        assertTrue(verify.getJsonArray("keys").toString().contains("\"" + key + "\""), verify::toString);
+        JsonObject rotation = events("ledger:" + key).get(0);
+        assertEquals("ledger.key-rotated", rotation.getString("action"));
+        assertEquals(key, rotation.getString("keyId"), "the new key signs from its own rotation on");
+        long anchored = verify.getJsonObject("lastAnchor").getJsonNumber("seq").longValue();
+        assertEquals(rotation.getJsonNumber("seq").longValue(), anchored, "the rotation anchors the head");
+        try {
+            fixture("drop-tail/" + anchored);
+            assertBrokenAt(anchored, "anchored");
+        } finally {
+            fixture("undo-rewrite");
+        }
+        assertValid();
+    }
+
     @Test
     void theDatabaseRefusesUpdatesOfLedgerRowsOnPostgresql() throws Exception {
         prepareIfEmpty();

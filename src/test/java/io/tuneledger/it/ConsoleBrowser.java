@@ -58,6 +58,9 @@ final class ConsoleBrowser implements AutoCloseable {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--window-size=1366,1000", "--lang=en-GB");
+        // The server's development certificate is self-signed; the tests' other clients check it against
+        // target/dev-tls (its trust store), the browser is only told to accept it.
+        options.setAcceptInsecureCerts(true);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .build();
         ChromeDriver driver = new ChromeDriver(service, options);

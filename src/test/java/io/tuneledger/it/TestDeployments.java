@@ -17,7 +17,7 @@ final class TestDeployments {
         }
         return ShrinkWrap.createFromZipFile(WebArchive.class, war)
                 .addClasses(FaultInjectingWriter.class, FaultInjectionJob.class, TicketTableFixture.class,
-                        LedgerTamperFixture.class)
+                        LedgerTamperFixture.class, IdempotencyFixture.class)
                 .addAsResource("fault-jobs/ingest-fault-test.xml", "META-INF/batch-jobs/ingest-fault-test.xml");
     }
 }

@@ -4,6 +4,8 @@ import io.tuneledger.audit.AuditAction;
 import io.tuneledger.audit.AuditEvent;
 import io.tuneledger.audit.AuditLedger;
 import io.tuneledger.audit.AuditVerifier;
+import io.tuneledger.audit.LedgerAnchors;
+import io.tuneledger.audit.LedgerTrust;
 import io.tuneledger.audit.SubjectType;
 import io.tuneledger.data.DatasetManifest;
 import io.tuneledger.data.DatasetStatistics;
@@ -62,6 +64,9 @@ public class ComplianceReports {
 
     @Inject
     AuditVerifier verifier;
+
+    @Inject
+    LedgerTrust trust;
 
     @Inject
     DatasetRegistry datasets;
@@ -378,17 +383,31 @@ public class ComplianceReports {
     }
 
     private Report.Section verification() {
+        trust.anchorHead();
         AuditVerifier.Result result = verifier.verify();
         Report.SectionBuilder s = new Report.SectionBuilder("Audit chain verification at report time");
         if (result.valid()) {
-            s.fact("Result", "VALID: every event's hash recomputed and chained")
+            s.fact("Result", "VALID: every event's hash recomputed and chained, its MAC checked with the ledger key it"
+                            + " names, every anchored head found unchanged")
                     .fact("Events", result.events())
-                    .fact("Last hash", result.lastHash());
+                    .fact("Last hash", result.lastHash())
+                    .fact("Ledger keys", String.join(", ", result.keyIds()) + " (held outside the database)")
+                    .fact("Anchors checked", result.anchorsChecked());
+            if (result.unauthenticated() > 0) {
+                s.fact("Events without a MAC", result.unauthenticated() + " (written before the ledger had keys;"
+                        + " covered by the chain and the anchors only)");
+            }
         } else {
-            s.fact("Result", "BROKEN at sequence number " + result.brokenAt())
+            s.fact("Result", "BROKEN" + (result.brokenAt() == null ? "" : " at sequence number " + result.brokenAt()))
                     .fact("Reason", result.reason())
                     .text("The ledger was changed after the fact: the facts above that come from it cannot be "
                             + "trusted beyond the last valid event.");
+        }
+        LedgerAnchors.Anchor anchor = result.lastAnchor();
+        if (anchor != null) {
+            s.fact("Head anchored outside the database", "event " + anchor.seq() + ", hash " + anchor.hash() + ", at "
+                    + anchor.time() + " (line " + anchor.line() + " of the anchor file, MAC key " + anchor.keyId()
+                    + ")");
         }
         return s.build();
     }

@@ -6,19 +6,35 @@ import java.util.Locale;
 /** Lays a {@link Report} out as one self-contained HTML page (inline CSS, charts as inline SVG). */
 public final class HtmlReportRenderer {
 
+    /**
+     * The page's one style sheet, inline so that a saved report is one file. The server's Content-Security-Policy
+     * allows exactly this text by its hash ({@link #styleHash()}): no other inline style and no script at all.
+     */
+    static final String STYLE = "body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222;line-height:1.4}"
+            + "h1{font-size:1.5em;margin-bottom:0}h2{font-size:1.15em;border-bottom:1px solid #999;"
+            + "margin-top:1.6em}.sub{color:#555;margin-top:.2em}table{border-collapse:collapse;"
+            + "margin:.5em 0 1em}td,th{border:1px solid #bbb;padding:.2em .5em;text-align:left;"
+            + "vertical-align:top}th{background:#eee}table.facts th{width:14em}td{word-break:break-all}"
+            + "caption{text-align:left;font-weight:bold;padding:.3em 0}";
+
+    /** The Content-Security-Policy source that allows {@link #STYLE}: {@code 'sha256-<base64>'}. */
+    public static String styleHash() {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(STYLE.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "'sha256-" + java.util.Base64.getEncoder().encodeToString(digest) + "'";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private HtmlReportRenderer() {
     }
 
     public static String render(Report report) {
         StringBuilder h = new StringBuilder(32_768);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"UTF-8\"><title>")
-                .append(esc(report.title())).append("</title>\n<style>")
-                .append("body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222;line-height:1.4}")
-                .append("h1{font-size:1.5em;margin-bottom:0}h2{font-size:1.15em;border-bottom:1px solid #999;")
-                .append("margin-top:1.6em}.sub{color:#555;margin-top:.2em}table{border-collapse:collapse;")
-                .append("margin:.5em 0 1em}td,th{border:1px solid #bbb;padding:.2em .5em;text-align:left;")
-                .append("vertical-align:top}th{background:#eee}table.facts th{width:14em}td{word-break:break-all}")
-                .append("caption{text-align:left;font-weight:bold;padding:.3em 0}</style></head><body>\n");
+                .append(esc(report.title())).append("</title>\n<style>").append(STYLE).append("</style></head><body>\n");
         h.append("<h1>").append(esc(report.title())).append("</h1>\n<p class=\"sub\">")
                 .append(esc(report.subtitle())).append("</p>\n");
         for (Report.Section section : report.sections()) {
