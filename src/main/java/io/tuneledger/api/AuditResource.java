@@ -7,6 +7,8 @@ import io.tuneledger.audit.AuditVerifier;
 import io.tuneledger.audit.LedgerTrust;
 import io.tuneledger.audit.SubjectType;
 import io.tuneledger.config.LogId;
+import io.tuneledger.launch.LaunchException;
+import io.tuneledger.launch.ParameterError;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -15,7 +17,6 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -28,6 +29,8 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.io.StringReader;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Logger;
 
 /** The audit trail: events (newest first, filtered), verification of the chain, and rotation of its key. */
@@ -54,7 +57,12 @@ public class AuditResource {
      */
     @GET
     public Response events(@QueryParam("subject") String subject, @QueryParam("from") String from,
-            @QueryParam("to") String to, @QueryParam("limit") @DefaultValue("100") int limit) {
+            @QueryParam("to") String to, @QueryParam("limit") String limitText) {
+        List<ParameterError> errors = new ArrayList<>();
+        int limit = QueryNumbers.read("limit", limitText, 100, 1, 10_000, errors);
+        if (!errors.isEmpty()) {
+            throw new LaunchException.InvalidParameters(errors);
+        }
         for (String[] p : new String[][] {{"from", from}, {"to", to}}) {
             if (p[1] != null) {
                 try {
@@ -64,10 +72,6 @@ public class AuditResource {
                             "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, got '" + p[1] + "'")).build();
                 }
             }
-        }
-        if (limit < 1 || limit > 10_000) {
-            return Response.status(Response.Status.BAD_REQUEST).entity(ErrorBody.of("limit",
-                    "must be between 1 and 10000, got " + limit)).build();
         }
         String type = null;
         String id = null;

@@ -9,7 +9,6 @@ import io.tuneledger.launch.ParameterError;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -47,17 +46,13 @@ public class ExecutionsResource {
      */
     @GET
     public Response list(@QueryParam("job") String job, @QueryParam("status") String status,
-            @QueryParam("offset") @DefaultValue("0") int offset, @QueryParam("limit") @DefaultValue("50") int limit) {
+            @QueryParam("offset") String offsetText, @QueryParam("limit") String limitText) {
         List<ParameterError> errors = new ArrayList<>();
         if (status != null && !STATUSES.contains(status)) {
             errors.add(new ParameterError("status", "must be one of " + String.join(", ", STATUSES)));
         }
-        if (offset < 0) {
-            errors.add(new ParameterError("offset", "must be 0 or more"));
-        }
-        if (limit < 1 || limit > 1000) {
-            errors.add(new ParameterError("limit", "must be between 1 and 1000"));
-        }
+        int offset = QueryNumbers.read("offset", offsetText, 0, 0, Integer.MAX_VALUE, errors);
+        int limit = QueryNumbers.read("limit", limitText, 50, 1, 1000, errors);
         if (!errors.isEmpty()) {
             throw new LaunchException.InvalidParameters(errors);
         }

@@ -4,8 +4,10 @@ import io.tuneledger.batch.JobParameters;
 import io.tuneledger.config.Parameter;
 import io.tuneledger.config.ParameterValues;
 import io.tuneledger.config.VersionRef;
+import io.tuneledger.data.DataStore;
 import io.tuneledger.data.DatasetManifest;
 import io.tuneledger.data.DatasetParameters;
+import io.tuneledger.data.InputPathException;
 import io.tuneledger.ml.BaseModelRef;
 import io.tuneledger.ml.TaskType;
 import io.tuneledger.ml.TrainingParameters;
@@ -33,6 +35,9 @@ public class FineTuneJob implements JobDefinition {
 
     @Inject
     ModelRegistry models;
+
+    @Inject
+    DataStore store;
 
     @Override
     public String jobName() {
@@ -65,7 +70,7 @@ public class FineTuneJob implements JobDefinition {
             TaskType.byId(DatasetManifest.parse(dataset.get().manifest()).task())
                     .ifPresent(task -> checkTaskParameters(task, values, errors));
         }
-        checkBaseModel(values, models, errors);
+        checkBaseModel(values, models, store, errors);
         return errors;
     }
 
@@ -95,14 +100,24 @@ public class FineTuneJob implements JobDefinition {
         }
     }
 
-    /** The base model must be a shipped one, a model directory, or a registered version that was not rejected. */
-    static void checkBaseModel(ParameterValues values, ModelRegistry models, List<ParameterError> errors) {
+    /**
+     * The base model must be a shipped one, a model directory inside the data roots (like any input: its real path,
+     * links followed), or a registered version that was not rejected.
+     */
+    static void checkBaseModel(ParameterValues values, ModelRegistry models, DataStore store,
+            List<ParameterError> errors) {
         String name = TrainingParameters.BASE_MODEL.name();
         BaseModelRef ref = BaseModelRef.parse(values.get(TrainingParameters.BASE_MODEL));
         if (ref instanceof BaseModelRef.Directory d) {
-            Path dir = d.path();
+            Path dir;
+            try {
+                dir = store.resolveInputOrDirectory(d.path().toString());
+            } catch (InputPathException e) {
+                errors.add(new ParameterError(name, e.getMessage()));
+                return;
+            }
             if (!Files.isDirectory(dir)) {
-                errors.add(new ParameterError(name, "the directory " + dir + " does not exist"));
+                errors.add(new ParameterError(name, "is not a directory: " + dir));
                 return;
             }
             for (String file : List.of("config.json", "model.safetensors", "tokenizer.json")) {

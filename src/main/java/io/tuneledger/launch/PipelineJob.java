@@ -58,7 +58,7 @@ public class PipelineJob implements JobDefinition {
                     .map(BaseModel::id).orElse(DatasetParameters.TOKENIZER.defaultValue()));
         }
         List<ParameterError> errors = new ArrayList<>(prepareDataset.prepare(parameters));
-        FineTuneJob.checkBaseModel(ParameterValues.of(parameters), models, errors);
+        FineTuneJob.checkBaseModel(ParameterValues.of(parameters), models, store, errors);
         TaskType.byId(parameters.get(DatasetParameters.TASK.name())).ifPresent(task ->
                 FineTuneJob.checkTaskParameters(task, ParameterValues.of(parameters), errors));
         String scoring = JobParameters.PIPELINE_SCORE;

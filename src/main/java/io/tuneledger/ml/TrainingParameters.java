@@ -16,7 +16,7 @@ public final class TrainingParameters {
 
     public static final Parameter<String> BASE_MODEL = Parameter.of("base.model", BaseModel.ALL_MINILM_L6_V2.id(),
             "Starting weights: " + String.join(" | ", Arrays.stream(BaseModel.values()).map(BaseModel::id).toList())
-                    + " | a directory holding config.json, model.safetensors and tokenizer.json | name:version of a"
+                    + " | a directory inside a data root holding config.json, model.safetensors and tokenizer.json | name:version of a"
                     + " registered model (incremental training)",
             ValueRule.accepts(BaseModelRef::parse), String::strip);
     public static final Parameter<String> MODEL_NAME = Parameter.name("model.name",

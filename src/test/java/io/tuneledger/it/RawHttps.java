@@ -58,10 +58,14 @@ final class RawHttps {
             head.append("\r\n");
             OutputStream out = tls.getOutputStream();
             out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-            if (body != null) {
-                out.write(body);
+            try {
+                if (body != null) {
+                    out.write(body);
+                }
+                out.flush();
+            } catch (IOException e) {
+                // the server answered (413) and closed before the whole body was sent: its answer is what counts
             }
-            out.flush();
             return parse(tls.getInputStream());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
