@@ -47,14 +47,16 @@ public class TrainingCheckpointWriter extends AbstractItemWriter {
         String name = "state-" + step.session.steps() + ".safetensors";
         Path state = step.dir.resolve(name);
         step.session.save(state);
+        String sha256 = JsonlFiles.sha256(state);
         String previous = step.lastState;
         step.lastState = name;
+        step.lastStateSha256 = sha256;
         deleteStatesExcept(step.dir, name, previous);
         // In the chunk's transaction: the event commits with the checkpoint that names this state, or not at all.
         ledger.append(AuditLedger.SYSTEM, AuditAction.TRAINING_CHECKPOINT, SubjectType.JOB_EXECUTION,
                 Long.toString(jobContext.getExecutionId()), Json.createObjectBuilder()
                         .add("step", stepContext.getStepName()).add("steps", step.session.steps())
-                        .add("stateFile", name).add("sha256", JsonlFiles.sha256(state)).build());
+                        .add("stateFile", name).add("sha256", sha256).build());
         // Persisted with this chunk's checkpoint: the curves so far, for the console's charts.
         StepFigures.curves(stepContext, step.session.curves());
         LOG.fine(() -> LogId.TRAINING_STATE_SAVED + " Training state saved after step " + step.session.steps());

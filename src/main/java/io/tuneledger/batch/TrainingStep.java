@@ -15,6 +15,8 @@ final class TrainingStep implements AutoCloseable {
     final Path dir;
     final int epochs;
     String lastState;
+    /** The SHA-256 of {@link #lastState}, as written. */
+    String lastStateSha256;
 
     TrainingStep(TaskRun run, TrainingSession session, Path dir, int epochs) {
         this.run = run;

@@ -1,12 +1,14 @@
 package io.tuneledger.batch;
 
 import io.tuneledger.config.LogId;
+import io.tuneledger.data.JsonlFiles;
 import io.tuneledger.job.StepProgress;
 import io.tuneledger.ml.TaskRun;
 import io.tuneledger.ml.TrainingSession;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Logger;
@@ -51,12 +53,26 @@ public class TrainingStepReader extends CheckpointedItemReader<Integer, Training
                 throw new IllegalStateException("The checkpoint names training state " + state
                         + ", which is missing: the run directory was changed; start a new run");
             }
-            session.restore(state);
+            if (position.sha256() != null) {
+                String found = JsonlFiles.sha256(state);
+                if (!found.equals(position.sha256())) {
+                    throw new IllegalStateException("The training state " + state + " is damaged: its SHA-256 is "
+                            + found + " but " + position.sha256() + " was checkpointed (and is in the audit ledger);"
+                            + " restore the file from a backup, or start a new run. Nothing was trained from it");
+                }
+            }
+            try {
+                session.restore(state);
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException("The training state " + state + " cannot be read (" + e.getMessage()
+                        + "); restore the file from a backup, or start a new run. Nothing was trained from it", e);
+            }
             if (session.steps() != position.steps()) {
                 throw new IllegalStateException("The checkpoint says " + position.steps() + " steps were done but "
                         + state + " holds " + session.steps() + ": the run directory was changed; start a new run");
             }
             step.lastState = position.stateFile();
+            step.lastStateSha256 = position.sha256();
             LOG.info(() -> LogId.TRAINING_RESUMES + " Training resumes after step " + position.steps() + " of "
                     + session.totalSteps() + " from " + state);
         } else {
@@ -75,7 +91,7 @@ public class TrainingStepReader extends CheckpointedItemReader<Integer, Training
 
     @Override
     protected TrainingPosition position() {
-        return new TrainingPosition(step.session.steps(), step.lastState);
+        return new TrainingPosition(step.session.steps(), step.lastState, step.lastStateSha256);
     }
 
     @Override

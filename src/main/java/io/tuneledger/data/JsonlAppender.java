@@ -1,6 +1,7 @@
 package io.tuneledger.data;
 
 import jakarta.json.JsonObject;
+import io.tuneledger.config.WriteFaults;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -41,6 +42,10 @@ public final class JsonlAppender implements AutoCloseable {
     public void append(JsonObject object) throws IOException {
         byte[] bytes = (object.toString() + "\n").getBytes(StandardCharsets.UTF_8);
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        if (WriteFaults.failsNow(file)) {
+            channel.write(ByteBuffer.wrap(bytes, 0, bytes.length / 2));
+            throw WriteFaults.diskFull(file);
+        }
         while (buffer.hasRemaining()) {
             channel.write(buffer);
         }

@@ -1,5 +1,6 @@
 package io.tuneledger.ml;
 
+import io.tuneledger.config.WriteFaults;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -30,6 +31,9 @@ public final class AtomicFiles {
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 content.writeTo(out);
+                if (WriteFaults.failsNow(file)) {
+                    throw WriteFaults.diskFull(tmp);
+                }
                 out.force(true);
             }
             try {

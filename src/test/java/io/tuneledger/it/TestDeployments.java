@@ -17,7 +17,8 @@ final class TestDeployments {
         }
         return ShrinkWrap.createFromZipFile(WebArchive.class, war)
                 .addClasses(FaultInjectingWriter.class, FaultInjectionJob.class, TicketTableFixture.class,
-                        LedgerTamperFixture.class, IdempotencyFixture.class)
+                        LedgerTamperFixture.class, IdempotencyFixture.class,
+                        WriteFaultFixture.class)
                 .addAsResource("fault-jobs/ingest-fault-test.xml", "META-INF/batch-jobs/ingest-fault-test.xml");
     }
 }
