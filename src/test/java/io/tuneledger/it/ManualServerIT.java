@@ -73,12 +73,27 @@ abstract class ManualServerIT extends AbstractIT {
      * The container is then marked stopped so that {@link #controller} can start it again.
      */
     void killServer() throws Exception {
-        List<ProcessHandle> servers = ProcessHandle.current().descendants()
-                .filter(p -> p.info().commandLine().orElse("").contains("jboss-modules.jar")).toList();
-        assertEquals(1, servers.size(), "one server process to kill");
-        ProcessHandle server = servers.get(0);
+        ProcessHandle server = serverProcess();
         assertTrue(server.destroyForcibly());
         server.onExit().get();
         controller.stop(CONTAINER);
+    }
+
+    /**
+     * SIGTERM to the server, as systemd or Kubernetes stop it: it suspends (running jobs stop at their next checkpoint)
+     * and exits on its own. The container is then marked stopped.
+     */
+    void terminateServer() throws Exception {
+        ProcessHandle server = serverProcess();
+        assertTrue(server.destroy());
+        server.onExit().get(3, java.util.concurrent.TimeUnit.MINUTES);
+        controller.stop(CONTAINER);
+    }
+
+    private static ProcessHandle serverProcess() {
+        List<ProcessHandle> servers = ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains("jboss-modules.jar")).toList();
+        assertEquals(1, servers.size(), "one server process");
+        return servers.get(0);
     }
 }

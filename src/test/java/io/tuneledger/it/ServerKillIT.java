@@ -137,6 +137,25 @@ class ServerKillIT extends ManualServerIT {
         assertEquals(reference.getString("weightsSha256"), resumed.getString("weightsSha256"),
                 "the resumed run ends with the uninterrupted run's weights");
 
+        // SIGTERM while it trains: the server suspends, the job stops at its next checkpoint and ends STOPPED (not
+        // crashed), and a restart completes it with the same weights.
+        String terminatedModel = unique("term-train");
+        long terminated = startJob("fine-tune", with(TRAIN, "dataset.name", data, "model.name", terminatedModel))
+                .getJsonNumber("executionId").longValue();
+        awaitTrainingSteps(terminated, 4);
+        terminateServer();
+        controller.start(CONTAINER);
+        JsonObject graceful = get("/api/executions/" + terminated).object();
+        assertEquals("STOPPED", graceful.getString("batchStatus"), graceful::toString);
+        assertTrue(events("job-execution:" + terminated).stream()
+                .noneMatch(e -> e.getString("action").equals("job.recovered")), "a graceful stop is no crash");
+        JsonObject afterTerm = awaitEnd(restart(terminated, Map.of()).getJsonNumber("executionId").longValue(),
+                Duration.ofMinutes(10));
+        assertEquals("COMPLETED", afterTerm.getString("batchStatus"), afterTerm::toString);
+        assertEquals(reference.getString("weightsSha256"), get("/api/models/" + terminatedModel + "/versions/1")
+                .object().getString("weightsSha256"), "stopped by SIGTERM and restarted: the same weights");
+        assertTrue(get("/api/audit/verify").object().getBoolean("valid"));
+
         // Scoring: an uninterrupted reference, then a run killed part-way.
         Path input = writeInput("kill-score", SCORE_RECORDS, (round, m) -> Json.createObjectBuilder()
                 .add("id", round + "/" + m.getString("id")).add("text", m.getString("text")).build());
