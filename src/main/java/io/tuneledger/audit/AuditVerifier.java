@@ -3,6 +3,7 @@ package io.tuneledger.audit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.util.HashMap;
@@ -38,8 +39,15 @@ public class AuditVerifier {
             int anchorsChecked, LedgerAnchors.Anchor lastAnchor, long unauthenticated) {
     }
 
+    /**
+     * Verifies the ledger as of one moment: the head row is read first with a shared lock held to the end, so that no
+     * append commits while the events are read (an append in between would look like an inserted event).
+     */
     @Transactional
     public Result verify() {
+        AuditHead head = em.find(AuditHead.class, AuditHead.ID, LockModeType.PESSIMISTIC_READ);
+        long headSeq = head == null ? 0 : head.lastSeq();
+        String headHash = head == null ? null : head.lastHash();
         LedgerKeys keys = trust.keys();
         LedgerAnchors anchorFile = trust.anchors();
         Check check = new Check(keys.ids());
@@ -120,9 +128,7 @@ public class AuditVerifier {
                         + "): events at the end were deleted");
             }
         }
-        AuditHead head = em.find(AuditHead.class, AuditHead.ID);
-        long headSeq = head == null ? 0 : head.lastSeq();
-        if (headSeq != count || (head != null && !head.lastHash().equals(previous))) {
+        if (headSeq != count || (headHash != null && !headHash.equals(previous))) {
             return check.broken(count, Math.min(headSeq, count) + 1, headSeq > count
                     ? "the chain ends at event " + count + " but the head records " + headSeq + " (events at the end"
                             + " were deleted)"

@@ -9,6 +9,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
@@ -348,5 +349,25 @@ public abstract class AbstractIT {
     protected static List<String> sampleIds() throws IOException {
         Path sample = Path.of("samples", SAMPLE);
         return readJsonl(sample).stream().map(o -> o.getString("id")).toList();
+    }
+
+    /** A record of an input file made from the sample: the sample's mail and how many times it came before. */
+    protected interface Line {
+        JsonObject of(int round, JsonObject mail);
+    }
+
+    /** {@code records} lines in the inbox, made from the sample's mails in turn. */
+    protected static Path writeInput(String prefix, int records, Line line) throws Exception {
+        Path inbox = storeHome().resolve("inbox");
+        Files.createDirectories(inbox);
+        Path file = inbox.resolve(prefix + "-" + System.nanoTime() + ".jsonl");
+        List<JsonObject> sample = readJsonl(Path.of("samples", SAMPLE));
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (int i = 0; i < records; i++) {
+                w.write(line.of(i / sample.size(), sample.get(i % sample.size())).toString());
+                w.write('\n');
+            }
+        }
+        return file;
     }
 }

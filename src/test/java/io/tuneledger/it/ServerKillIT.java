@@ -348,24 +348,4 @@ class ServerKillIT extends ManualServerIT {
         }
         throw new AssertionError("partition 0 did not reach " + lines + " lines");
     }
-
-    /** A record of an input file made from the sample: the sample's mail and how many times it came before. */
-    private interface Line {
-        JsonObject of(int round, JsonObject mail);
-    }
-
-    /** {@code records} lines in the inbox, made from the sample's mails in turn. */
-    private static Path writeInput(String prefix, int records, Line line) throws Exception {
-        Path inbox = storeHome().resolve("inbox");
-        Files.createDirectories(inbox);
-        Path file = inbox.resolve(prefix + "-" + System.nanoTime() + ".jsonl");
-        List<JsonObject> sample = readJsonl(Path.of("samples", SAMPLE));
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (int i = 0; i < records; i++) {
-                w.write(line.of(i / sample.size(), sample.get(i % sample.size())).toString());
-                w.write('\n');
-            }
-        }
-        return file;
-    }
 }
