@@ -60,18 +60,18 @@ public class AuditResource {
             @QueryParam("to") String to, @QueryParam("limit") String limitText) {
         List<ParameterError> errors = new ArrayList<>();
         int limit = QueryNumbers.read("limit", limitText, 100, 1, 10_000, errors);
-        if (!errors.isEmpty()) {
-            throw new LaunchException.InvalidParameters(errors);
-        }
         for (String[] p : new String[][] {{"from", from}, {"to", to}}) {
             if (p[1] != null) {
                 try {
                     Instant.parse(p[1]);
                 } catch (DateTimeParseException e) {
-                    return Response.status(Response.Status.BAD_REQUEST).entity(ErrorBody.of(p[0],
-                            "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, got '" + p[1] + "'")).build();
+                    errors.add(new ParameterError(p[0], "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z,"
+                            + " got '" + LaunchRequests.shortened(p[1]) + "'"));
                 }
             }
+        }
+        if (!errors.isEmpty()) {
+            throw new LaunchException.InvalidParameters(errors);
         }
         String type = null;
         String id = null;

@@ -62,7 +62,7 @@ final class LaunchRequests {
         return parameters(value.asJsonObject());
     }
 
-    static Map<String, String> parameters(JsonObject body) {
+    private static Map<String, String> parameters(JsonObject body) {
         Map<String, String> result = new LinkedHashMap<>();
         if (body == null || !body.containsKey("parameters") || body.isNull("parameters")) {
             return result;

@@ -1,6 +1,7 @@
 package io.tuneledger.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import jakarta.json.Json;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -30,6 +32,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Shared base of the integration tests: talks to the deployed application over its REST API as a user would, starts
@@ -369,5 +372,33 @@ public abstract class AbstractIT {
             }
         }
         return file;
+    }
+
+    /** What a run of bin/tuneledger printed, and its exit code. */
+    protected record Run(int exit, String out, String err) {
+        JsonObject json() {
+            try (var r = Json.createReader(new StringReader(out))) {
+                return r.readObject();
+            }
+        }
+    }
+
+    /** Runs bin/tuneledger against the tests' server ({@code env} added to its environment) and waits for it. */
+    protected static Run cli(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bin/tuneledger"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("TUNELEDGER_URL", BASE_URL);
+        pb.environment().put("TUNELEDGER_POLL_SECONDS", "1");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        var out = p.getInputStream().readAllBytes();
+        var err = p.getErrorStream().readAllBytes();
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "bin/tuneledger " + String.join(" ", args) + " ended");
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    protected static Run cli(String... args) throws Exception {
+        return cli(Map.of(), args);
     }
 }

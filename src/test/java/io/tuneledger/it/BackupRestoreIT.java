@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.junit.jupiter.api.Tag;
@@ -29,19 +27,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Tag(AbstractIT.DATABASE)
 class BackupRestoreIT extends ManualServerIT {
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run cli(String... args) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(java.util.stream.Stream.concat(java.util.stream.Stream.of(
-                "bin/tuneledger"), java.util.Arrays.stream(args)).toList());
-        pb.environment().put("TUNELEDGER_URL", BASE_URL);
-        pb.environment().put("TUNELEDGER_SERVER_HOME", System.getProperty("jboss.home"));
-        Process p = pb.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        byte[] err = p.getErrorStream().readAllBytes();
-        assertTrue(p.waitFor(10, TimeUnit.MINUTES));
-        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    /** bin/tuneledger on the manual container's server. */
+    private static Run onServer(String... args) throws Exception {
+        return cli(Map.of("TUNELEDGER_SERVER_HOME", System.getProperty("jboss.home")), args);
     }
 
     private static long id(JsonObject launched) {
@@ -75,10 +63,10 @@ class BackupRestoreIT extends ManualServerIT {
 
         controller.stop(CONTAINER);
         Path backup = Path.of("target", "backup-" + RUN);
-        Run made = cli("backup", backup.toString());
+        Run made = onServer("backup", backup.toString());
         assertEquals(0, made.exit(), made.out() + made.err());
         assertTrue(Files.exists(backup.resolve("SHA256SUMS")) && Files.exists(backup.resolve("ledger.tar")));
-        Run refused = cli("restore", backup.toString());
+        Run refused = onServer("restore", backup.toString());
         assertEquals(1, refused.exit(), "a server with data of its own is not overwritten without --replace");
         assertTrue(refused.err().contains("--replace"), refused.err());
 
@@ -91,7 +79,7 @@ class BackupRestoreIT extends ManualServerIT {
                 server.resolve("standalone/data/tuneledger-db"), server.resolve("standalone/configuration/tuneledger"))) {
             assertEquals(0, new ProcessBuilder("rm", "-rf", gone.toString()).start().waitFor());
         }
-        Run restored = cli("restore", backup.toString());
+        Run restored = onServer("restore", backup.toString());
         assertEquals(0, restored.exit(), restored.out() + restored.err());
 
         controller.start(CONTAINER);

@@ -3,15 +3,11 @@ package io.tuneledger.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -31,32 +27,6 @@ class CliIT extends AbstractIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         return TestDeployments.application();
-    }
-
-    private record Run(int exit, String out, String err) {
-        JsonObject json() {
-            try (var r = Json.createReader(new StringReader(out))) {
-                return r.readObject();
-            }
-        }
-    }
-
-    private static Run cli(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bin/tuneledger"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().put("TUNELEDGER_URL", BASE_URL);
-        pb.environment().put("TUNELEDGER_POLL_SECONDS", "1");
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        var out = p.getInputStream().readAllBytes();
-        var err = p.getErrorStream().readAllBytes();
-        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "bin/tuneledger " + String.join(" ", args) + " ended");
-        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
-    }
-
-    private static Run cli(String... args) throws Exception {
-        return cli(Map.of(), args);
     }
 
     @Test
