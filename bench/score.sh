@@ -27,25 +27,6 @@ cp "$CORPUS" "$store/inbox/bench-score.jsonl"
 records=$(grep -c . "$CORPUS")
 echo "Load before the run: $(cut -d' ' -f1-3 /proc/loadavg) (should be near 0); $records records"
 
-post() {  # job, parameters JSON -> execution id
-  curl -sf -X POST -H 'Content-Type: application/json' "$TUNELEDGER_URL/api/jobs/$1/executions" \
-    -d "{\"parameters\": $2}" | jq -r .executionId
-}
-await() {  # execution id -> its JSON once it ends
-  local json
-  while :; do
-    json=$(curl -sf "$TUNELEDGER_URL/api/executions/$1") || { sleep 1; continue; }
-    case $(echo "$json" | jq -r .batchStatus) in
-      COMPLETED) echo "$json"; return;;
-      FAILED|STOPPED|ABANDONED) echo "execution $1 ended $(echo "$json" | jq -r .batchStatus)" >&2; exit 1;;
-    esac
-    sleep 0.5
-  done
-}
-secs() {  # execution JSON -> seconds from start to end (the repository's own times), one decimal
-  jq -r 'def t(s): (s | sub("\\.[0-9]+"; "") | fromdateiso8601) + (s | capture("\\.(?<f>[0-9]+)").f // "0" | ("0." + .) | tonumber);
-    t(.endTime) - t(.startTime)' | xargs printf '%.1f\n'
-}
 now() { date +%s.%N; }
 
 echo "A model to score with (head-only fine-tune of all-MiniLM-L6-v2, 128 tokens) ..."

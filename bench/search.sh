@@ -37,25 +37,6 @@ jq -c --argjson n "$QUERIES" -n '[inputs | .query] as $q | range(0; $n) | {id: "
   samples/manpages-qa-en.jsonl > "$store/inbox/bench-queries.jsonl"
 echo "Load before the run: $(cut -d' ' -f1-3 /proc/loadavg) (should be near 0); $DOCUMENTS documents, $QUERIES queries"
 
-post() {  # job, parameters JSON -> execution id
-  curl -sf -X POST -H 'Content-Type: application/json' "$TUNELEDGER_URL/api/jobs/$1/executions" \
-    -d "{\"parameters\": $2}" | jq -r .executionId
-}
-await() {  # execution id -> its JSON once it ends
-  local json
-  while :; do
-    json=$(curl -sf "$TUNELEDGER_URL/api/executions/$1") || { sleep 1; continue; }
-    case $(echo "$json" | jq -r .batchStatus) in
-      COMPLETED) echo "$json"; return;;
-      FAILED|STOPPED|ABANDONED) echo "execution $1 ended $(echo "$json" | jq -r .batchStatus)" >&2; exit 1;;
-    esac
-    sleep 0.5
-  done
-}
-# Seconds of a step (or of the whole execution without a step name), from the job repository's own times.
-T='def t(s): (s | sub("\\.[0-9]+"; "") | fromdateiso8601) + (s | capture("\\.(?<f>[0-9]+)").f // "0" | ("0." + .) | tonumber);'
-secs() { jq -r "$T"' t(.endTime) - t(.startTime)' | xargs printf '%.2f\n'; }
-step_secs() { jq -r --arg s "$1" "$T"' .steps[] | select(.stepName == $s) | t(.endTime) - t(.startTime)' | xargs printf '%.2f\n'; }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { if (s <= 0) printf "n/a"; else printf "%.1f", n / s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }

@@ -27,6 +27,7 @@ public enum AuditAction {
     STEP_FAILED("step.failed"),
     TRAINING_CHECKPOINT("training.checkpoint"),
     DATASET_CREATED("dataset.created"),
+    STUDY_COMPLETED("study.completed"),
     MODEL_REGISTERED("model.registered"),
     MODEL_REJECTED("model.rejected"),
     MODEL_PROMOTED("model.promoted"),

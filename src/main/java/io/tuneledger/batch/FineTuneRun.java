@@ -15,6 +15,9 @@ import io.tuneledger.ml.GateDecision;
 import io.tuneledger.ml.ModelEngine;
 import io.tuneledger.ml.RunSpec;
 import io.tuneledger.ml.StartingPoint;
+import io.tuneledger.ml.Split;
+import io.tuneledger.ml.StudyPlan;
+import io.tuneledger.ml.StudyResult;
 import io.tuneledger.ml.TaskRun;
 import io.tuneledger.ml.TaskType;
 import io.tuneledger.ml.TrainingConfig;
@@ -52,6 +55,11 @@ public class FineTuneRun {
     static final String BASELINE_FILE = "baseline.json";
     static final String EVALUATION_FILE = "evaluation.json";
     static final String GATE_FILE = "gate.json";
+    /** A study's plan, its units' directories, its folds' data and its result (cross-validate and tune). */
+    static final String STUDY_FILE = "study.json";
+    static final String UNITS_DIR = "units";
+    static final String FOLDS_DIR = "folds";
+    public static final String STUDY_RESULT_FILE = "study-result.json";
 
     @Inject
     JobContext jobContext;
@@ -113,11 +121,43 @@ public class FineTuneRun {
 
     /** The training configuration of the parameters, with the settings of the dataset's task. */
     public TrainingConfig config() throws IOException {
+        return config(Map.of());
+    }
+
+    /** The training configuration with some parameters given other values (a search's trial). */
+    TrainingConfig config(Map<String, String> overrides) throws IOException {
+        Map<String, String> merged = new LinkedHashMap<>(parameters().asMap());
+        merged.putAll(overrides);
+        ParameterValues values = ParameterValues.of(merged);
         Map<String, Object> settings = new LinkedHashMap<>();
         for (Parameter<?> p : task().parameters()) {
-            settings.put(p.name(), parameters().get(p));
+            settings.put(p.name(), values.get(p));
         }
-        return TrainingConfig.from(parameters()).withTaskSettings(settings);
+        return TrainingConfig.from(values).withTaskSettings(settings);
+    }
+
+    /** The plan of this job's study, written by its plan step. */
+    public StudyPlan study() throws IOException {
+        Path file = dir().resolve(STUDY_FILE);
+        if (!Files.exists(file)) {
+            throw new IllegalStateException("The study's plan " + file + " is missing: the plan step did not run");
+        }
+        return StudyPlan.fromJson(JsonFiles.read(file));
+    }
+
+    /** The directory of one unit of this job's study: its training states and its result. */
+    Path unitDir(String unit) throws IOException {
+        return dir().resolve(UNITS_DIR).resolve(unit);
+    }
+
+    /**
+     * Opens a study unit's run: its fold's data (or the dataset version's own splits) and its trial's configuration.
+     */
+    TaskRun open(StudyPlan.Unit unit) throws IOException {
+        DatasetVersion d = dataset();
+        Path data = unit.fold() < 0 ? Path.of(d.path()) : dir().resolve(FOLDS_DIR).resolve("fold-" + unit.fold());
+        String ref = unit.fold() < 0 ? d.ref() : d.ref() + " fold " + unit.fold();
+        return task().open(new RunSpec(data, ref, start(), config(study().trials().get(unit.trial()))));
     }
 
     /** Opens the task's run on this job's dataset, starting weights and configuration. */
@@ -139,6 +179,62 @@ public class FineTuneRun {
         ModelVersion registered = models.resolve(named.name(), named.version())
                 .orElseThrow(() -> new IllegalStateException("No registered model " + named));
         return StartingPoint.of(Path.of(registered.path()), registered.name() + ":" + registered.version());
+    }
+
+    /**
+     * Scores a study unit whose training is over: its best weights on the split it is scored on (its held-out fold,
+     * or validation), written as {@code result.json} in the unit's directory for the summary step.
+     */
+    void scoreUnit(TrainingStep step) throws IOException {
+        StudyPlan.Unit unit = step.unit;
+        step.run.loadWeights(step.session.bestWeights());
+        Split split = unit.scoredOn();
+        var metrics = step.run.evaluate(split);
+        var result = new StudyResult.UnitResult(unit.id(), unit.trial(), unit.fold(), split.parameterName(),
+                step.run.size(split), metrics.summary(), step.session.steps(), step.session.bestEpoch(),
+                step.session.stoppedEarly());
+        JsonFiles.writeAtomically(unitDir(unit.id()).resolve(RESULT_FILE), result.toJson());
+    }
+
+    /** Whether a unit's result is written and says its training ended after {@code steps} steps. */
+    boolean unitScored(StudyPlan.Unit unit, int steps) throws IOException {
+        Path file = unitDir(unit.id()).resolve(RESULT_FILE);
+        return Files.exists(file) && StudyResult.UnitResult.fromJson(JsonFiles.read(file)).steps() == steps;
+    }
+
+    /** The results of the study's units that have one, by unit id. */
+    Map<String, StudyResult.UnitResult> unitResults(StudyPlan plan) throws IOException {
+        Map<String, StudyResult.UnitResult> found = new LinkedHashMap<>();
+        for (StudyPlan.Unit u : plan.units()) {
+            Path file = unitDir(u.id()).resolve(RESULT_FILE);
+            if (Files.exists(file)) {
+                found.put(u.id(), StudyResult.UnitResult.fromJson(JsonFiles.read(file)));
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Where the configuration came from when {@code training.config} named a tune job: the study, its best trial,
+     * that trial's parameters and mean figure, and the SHA-256 of the study's result file; empty otherwise.
+     */
+    java.util.Optional<jakarta.json.JsonObject> configOrigin() throws IOException {
+        String given = parameters().get(TrainingParameters.TRAINING_CONFIG);
+        if (given == null) {
+            return java.util.Optional.empty();
+        }
+        long execution = TrainingParameters.studyExecution(given);
+        long instance = jakarta.batch.runtime.BatchRuntime.getJobOperator().getJobInstance(execution).getInstanceId();
+        Path file = store.runDir(instance).resolve(STUDY_RESULT_FILE);
+        var result = JsonFiles.read(file);
+        var best = result.getJsonObject("best");
+        String primary = result.getString("primary");
+        return java.util.Optional.of(Json.createObjectBuilder().add("study", given).add("executionId", execution)
+                .add("bestTrial", best.getInt("trial")).add("parameters", best.getJsonObject("parameters"))
+                .add("primary", primary).add("mean", best.getJsonObject("mean").getJsonNumber(primary))
+                .add("scoredOn", result.getInt("folds") > 0 ? result.getInt("folds") + "-fold cross-validation"
+                        : "validation split")
+                .add("resultSha256", io.tuneledger.data.JsonlFiles.sha256(file)).build());
     }
 
     TrainingRecord training() throws IOException {

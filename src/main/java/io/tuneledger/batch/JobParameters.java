@@ -4,6 +4,7 @@ import io.tuneledger.config.Parameter;
 import io.tuneledger.config.ValueRule;
 import io.tuneledger.config.VersionRef;
 import io.tuneledger.data.DatasetParameters;
+import io.tuneledger.ml.SearchSpace;
 import io.tuneledger.ml.TrainingParameters;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,11 +86,41 @@ public final class JobParameters {
     public static final Parameter<Boolean> DRY_RUN = Parameter.bool("dry.run", false,
             "true: only record in the ledger what would be removed");
 
+    public static final Parameter<Integer> FOLDS = Parameter.integer("folds", 5, 2, 20,
+            "Folds of the cross-validation: each trains on the others' share of the train and validation splits and"
+                    + " is scored on its own; the test split is never used");
+    public static final Parameter<Integer> FOLDS_PARALLEL = Parameter.integer("folds.parallel", 1, 1, 16,
+            "Folds trained at once on this server (each competes for the same cores)");
+    public static final Parameter<String> SEARCH_SPACE = Parameter.of("search.space", SearchSpace.DEFAULT,
+            "What the search varies (JSON): per parameter (" + String.join(", ", SearchSpace.SEARCHABLE.stream()
+                    .map(Parameter::name).toList()) + ") a list of values or a range {\"min\", \"max\", \"scale\":"
+                    + " \"linear\"|\"log\"}", ValueRule.accepts(SearchSpace::parse), String::strip);
+    public static final Parameter<String> SEARCH_METHOD = Parameter.choice("search.method",
+            "random: trials drawn from the space with train.seed; grid: every combination of the lists", "random",
+            "grid");
+    public static final Parameter<Integer> TRIALS = Parameter.integer("trials", 8, 1, 64,
+            "Trials of a random search (a grid tries every combination, at most 64)");
+    public static final Parameter<Integer> TUNE_FOLDS = Parameter.integer("folds", 0, 0, 20,
+            "0: each trial is scored on the validation split; 2 or more: by cross-validation over that many folds of"
+                    + " the train and validation splits");
+    public static final Parameter<Integer> TRIALS_PARALLEL = Parameter.integer("trials.parallel", 1, 1, 16,
+            "Trial runs trained at once on this server (each competes for the same cores)");
+
     public static final List<Parameter<?>> PREPARE_DATASET = DatasetParameters.ALL;
 
     public static final List<Parameter<?>> FINE_TUNE = concat(List.of(
             DatasetParameters.DATASET_NAME.describedAs("Dataset to train on"), DATASET_VERSION),
             TrainingParameters.ALL);
+
+    /** Cross-validation: the dataset, the folds, and fine-tune's training parameters (no model is registered). */
+    public static final List<Parameter<?>> CROSS_VALIDATE = concat(List.of(
+            DatasetParameters.DATASET_NAME.describedAs("Dataset to cross-validate on"), DATASET_VERSION, FOLDS,
+            FOLDS_PARALLEL), TrainingParameters.STUDY);
+
+    /** Hyperparameter search: the dataset, the space and trials, and the training parameters the trials start from. */
+    public static final List<Parameter<?>> TUNE = concat(List.of(
+            DatasetParameters.DATASET_NAME.describedAs("Dataset to search on"), DATASET_VERSION, SEARCH_SPACE,
+            SEARCH_METHOD, TRIALS, TUNE_FOLDS, TRIALS_PARALLEL), TrainingParameters.STUDY);
 
     public static final List<Parameter<?>> SCORE = concat(List.of(SCORE_MODEL, MODEL_VERSION), scoring(""));
 

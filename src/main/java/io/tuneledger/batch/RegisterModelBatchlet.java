@@ -80,7 +80,12 @@ public class RegisterModelBatchlet extends AbstractBatchlet {
             task.loadWeights(dir.resolve(FineTuneRun.TRAIN_DIR).resolve(evaluation.training().bestWeights()));
             provenance = Provenance.now(run.task().type(), task.baseDescription(), task.baseSha256(), dataset.ref(),
                     run.config(), task.labels(), evaluation.validation(), engine.versions());
-            weightsSha = task.export(artifact, ModelRecords.provenance(provenance, dataset, evaluation, gate, job));
+            var record = ModelRecords.provenance(provenance, dataset, evaluation, gate, job);
+            var origin = run.configOrigin();
+            if (origin.isPresent()) {
+                record = jakarta.json.Json.createObjectBuilder(record).add("configuration", origin.get()).build();
+            }
+            weightsSha = task.export(artifact, record);
         }
         String sha = weightsSha;
         ModelVersion registered = models.register(modelName, version -> {

@@ -41,6 +41,9 @@ public class TrainingCheckpointWriter extends AbstractItemWriter {
     @Inject
     AuditLedger ledger;
 
+    @Inject
+    FineTuneRun run;
+
     @Override
     public void writeItems(List<Object> items) throws Exception {
         TrainingStep step = (TrainingStep) stepContext.getTransientUserData();
@@ -53,9 +56,12 @@ public class TrainingCheckpointWriter extends AbstractItemWriter {
         step.lastStateSha256 = sha256;
         deleteStatesExcept(step.dir, name, previous);
         // In the chunk's transaction: the event commits with the checkpoint that names this state, or not at all.
+        var details = Json.createObjectBuilder().add("step", stepContext.getStepName());
+        if (step.unit != null) {
+            details.add("unit", step.unit.id());
+        }
         ledger.append(AuditLedger.SYSTEM, AuditAction.TRAINING_CHECKPOINT, SubjectType.JOB_EXECUTION,
-                Long.toString(jobContext.getExecutionId()), Json.createObjectBuilder()
-                        .add("step", stepContext.getStepName()).add("steps", step.session.steps())
+                Long.toString(jobContext.getExecutionId()), details.add("steps", step.session.steps())
                         .add("stateFile", name).add("sha256", sha256).build());
         // Persisted with this chunk's checkpoint: the curves so far, for the console's charts.
         StepFigures.curves(stepContext, step.session.curves());
@@ -65,6 +71,10 @@ public class TrainingCheckpointWriter extends AbstractItemWriter {
                     step.session.bestWeights().getFileName().toString(), step.session.stoppedEarly(),
                     step.session.curves(), name);
             io.tuneledger.data.JsonFiles.writeAtomically(step.dir.resolve(FineTuneRun.RESULT_FILE), record.toJson());
+            if (step.unit != null) {
+                // A study's unit is scored here, in its partition, so that its result is a file wherever it ran.
+                run.scoreUnit(step);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.tuneledger.batch;
 
+import io.tuneledger.ml.StudyPlan;
 import io.tuneledger.ml.TaskRun;
 import io.tuneledger.ml.TrainingSession;
 import java.nio.file.Path;
@@ -14,11 +15,14 @@ final class TrainingStep implements AutoCloseable {
     final TrainingSession session;
     final Path dir;
     final int epochs;
+    /** The study unit this partition trains; {@code null} in fine-tune's single run. */
+    final StudyPlan.Unit unit;
     String lastState;
     /** The SHA-256 of {@link #lastState}, as written. */
     String lastStateSha256;
 
-    TrainingStep(TaskRun run, TrainingSession session, Path dir, int epochs) {
+    TrainingStep(TaskRun run, TrainingSession session, Path dir, int epochs, StudyPlan.Unit unit) {
+        this.unit = unit;
         this.run = run;
         this.session = session;
         this.dir = dir;

@@ -3,8 +3,10 @@ package io.tuneledger.batch;
 import io.tuneledger.config.LogId;
 import io.tuneledger.data.JsonlFiles;
 import io.tuneledger.job.StepProgress;
+import io.tuneledger.ml.StudyPlan;
 import io.tuneledger.ml.TaskRun;
 import io.tuneledger.ml.TrainingSession;
+import jakarta.batch.api.BatchProperty;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -29,6 +31,24 @@ public class TrainingStepReader extends CheckpointedItemReader<Integer, Training
     @Inject
     FineTuneRun run;
 
+    /** The study unit this partition trains (cross-validate and tune); absent in fine-tune's single run. */
+    @Inject
+    @BatchProperty(name = "unit")
+    String unit;
+
+    /** How many of the study's units train at once on this server. */
+    @Inject
+    @BatchProperty(name = "unit.slots")
+    String slots;
+
+    @Inject
+    jakarta.batch.runtime.context.JobContext jobContext;
+
+    private boolean holdsSlot;
+
+    /** A unit whose training had ended and been scored before a restart: nothing to open or do. */
+    private TrainingPosition finished;
+
     private TrainingStep step;
 
     public TrainingStepReader() {
@@ -37,8 +57,21 @@ public class TrainingStepReader extends CheckpointedItemReader<Integer, Training
 
     @Override
     protected void openAt(TrainingPosition position) throws Exception {
-        Path dir = run.dir().resolve(FineTuneRun.TRAIN_DIR);
-        TaskRun taskRun = run.open();
+        StudyPlan.Unit studyUnit = unit == null || unit.isBlank() ? null : run.study().unit(unit);
+        if (studyUnit != null && position != null && run.unitScored(studyUnit, position.steps())) {
+            LOG.info(() -> LogId.TRAINING_RESUMES + " Study unit " + studyUnit.id() + " had finished and been scored"
+                    + " before the restart; it is not trained again");
+            finished = position;
+            return;
+        }
+        if (studyUnit != null) {
+            PartitionSlots.acquire(jobContext.getExecutionId(), Integer.parseInt(slots.strip()),
+                    run.study().units().indexOf(studyUnit));
+            holdsSlot = true;
+        }
+        Path dir = studyUnit == null ? run.dir().resolve(FineTuneRun.TRAIN_DIR)
+                : run.unitDir(studyUnit.id()).resolve(FineTuneRun.TRAIN_DIR);
+        TaskRun taskRun = studyUnit == null ? run.open() : run.open(studyUnit);
         TrainingSession session;
         try {
             session = taskRun.newSession(dir);
@@ -46,7 +79,9 @@ public class TrainingStepReader extends CheckpointedItemReader<Integer, Training
             taskRun.close();
             throw e;
         }
-        step = new TrainingStep(taskRun, session, dir, run.config().epochs());
+        int epochs = (studyUnit == null ? run.config() : run.config(run.study().trials().get(studyUnit.trial())))
+                .epochs();
+        step = new TrainingStep(taskRun, session, dir, epochs, studyUnit);
         if (position != null) {
             Path state = dir.resolve(position.stateFile());
             if (!Files.exists(state)) {
@@ -76,7 +111,7 @@ public class TrainingStepReader extends CheckpointedItemReader<Integer, Training
             LOG.info(() -> LogId.TRAINING_RESUMES + " Training resumes after step " + position.steps() + " of "
                     + session.totalSteps() + " from " + state);
         } else {
-            String dataset = run.dataset().ref();
+            String dataset = run.dataset().ref() + (studyUnit == null ? "" : " (study unit " + studyUnit.id() + ")");
             LOG.info(() -> LogId.TRAINING_STARTS + " Training " + session.totalSteps() + " steps on dataset " + dataset
                     + " from " + taskRun.baseDescription());
         }
@@ -86,24 +121,33 @@ public class TrainingStepReader extends CheckpointedItemReader<Integer, Training
 
     @Override
     protected Integer readNext() {
-        return step.session.finished() ? null : step.session.steps() + 1;
+        return finished != null || step.session.finished() ? null : step.session.steps() + 1;
     }
 
     @Override
     protected TrainingPosition position() {
-        return new TrainingPosition(step.session.steps(), step.lastState, step.lastStateSha256);
+        return finished != null ? finished
+                : new TrainingPosition(step.session.steps(), step.lastState, step.lastStateSha256);
     }
 
     @Override
     protected Progress progress() {
-        return new Progress(step.session.steps(), step.session.totalSteps(), StepProgress.Unit.STEPS);
+        return finished != null ? new Progress(finished.steps(), finished.steps(), StepProgress.Unit.STEPS)
+                : new Progress(step.session.steps(), step.session.totalSteps(), StepProgress.Unit.STEPS);
     }
 
     @Override
     public void close() {
-        if (step != null) {
-            step.close();
-            step = null;
+        try {
+            if (step != null) {
+                step.close();
+                step = null;
+            }
+        } finally {
+            if (holdsSlot) {
+                holdsSlot = false;
+                PartitionSlots.release(jobContext.getExecutionId());
+            }
         }
     }
 }

@@ -30,6 +30,8 @@ public enum LogId {
     GATE_DECISION(330, "the quality gate's decision"),
     MODEL_ALREADY_REGISTERED(340, "a restarted fine-tune found its model version registered already"),
     MODEL_REGISTERED(341, "a model version was registered"),
+    STUDY_PLANNED(350, "a cross-validation or search planned its folds and trials (or kept the plan on a restart)"),
+    STUDY_RESULT(351, "a cross-validation's or search's result: the mean figure, or the best trial"),
     PREDICTIONS_WRITTEN(401, "a predictions file was written"),
     INDEX_BUILT(410, "a search job embedded a corpus into an index file"),
     INDEX_REUSED(411, "a search job found the corpus already embedded by the model version and reused the index"),

@@ -123,9 +123,14 @@ public final class StratifiedSplitter {
     }
 
     private String orderKey(String id) {
+        return orderKey(seed, id);
+    }
+
+    /** SHA-256(seed, key) in hex: an order of keys that depends on nothing but the seed. */
+    static String orderKey(long seed, String key) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
-            d.update((seed + "\u0000" + id).getBytes(StandardCharsets.UTF_8));
+            d.update((seed + "\u0000" + key).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

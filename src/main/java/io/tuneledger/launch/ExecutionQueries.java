@@ -1,6 +1,9 @@
 package io.tuneledger.launch;
 
+import io.tuneledger.batch.FineTuneRun;
 import io.tuneledger.config.ParameterValues;
+import io.tuneledger.data.DataStore;
+import io.tuneledger.data.JsonFiles;
 import io.tuneledger.job.ExecutionHistory;
 import io.tuneledger.job.ExecutionInfo;
 import io.tuneledger.job.StepInfo;
@@ -14,6 +17,12 @@ import jakarta.batch.runtime.JobExecution;
 import jakarta.batch.runtime.Metric;
 import jakarta.batch.runtime.StepExecution;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,6 +54,9 @@ public class ExecutionQueries implements ExecutionHistory {
     @Resource(lookup = "java:jboss/datasources/TuneledgerDS")
     DataSource dataSource;
 
+    @Inject
+    DataStore store;
+
     /** One execution with its steps; {@link LaunchException.NoSuchExecution} when there is none. */
     public ExecutionInfo execution(long executionId) {
         return find(executionId).orElseThrow(() -> new LaunchException.NoSuchExecution(executionId));
@@ -60,11 +72,22 @@ public class ExecutionQueries implements ExecutionHistory {
             return Optional.empty();
         }
         List<StepInfo> steps = steps(operator, executionId).stream().map(this::stepInfo).toList();
-        return Optional.of(new ExecutionInfo(executionId, operator.getJobInstance(executionId).getInstanceId(),
+        long instance = operator.getJobInstance(executionId).getInstanceId();
+        return Optional.of(new ExecutionInfo(executionId, instance,
                 execution.getJobName(), execution.getBatchStatus().name(), execution.getExitStatus(),
                 instant(execution.getCreateTime()), instant(execution.getStartTime()),
                 instant(execution.getEndTime()), instant(execution.getLastUpdatedTime()),
-                ParameterValues.of(execution.getJobParameters()).asMap(), steps));
+                ParameterValues.of(execution.getJobParameters()).asMap(), steps, result(instance)));
+    }
+
+    /** A study's result file in the job instance's run directory, when it has one. */
+    private JsonObject result(long instance) {
+        Path file = store.runDir(instance).resolve(FineTuneRun.STUDY_RESULT_FILE);
+        try {
+            return Files.exists(file) ? JsonFiles.read(file) : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("The study result " + file + " cannot be read", e);
+        }
     }
 
     @Override

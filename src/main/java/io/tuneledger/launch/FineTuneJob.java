@@ -39,6 +39,9 @@ public class FineTuneJob implements JobDefinition {
     @Inject
     DataStore store;
 
+    @Inject
+    ExecutionQueries executions;
+
     @Override
     public String jobName() {
         return NAME;
@@ -59,6 +62,18 @@ public class FineTuneJob implements JobDefinition {
     public List<ParameterError> prepare(Map<String, String> parameters) {
         List<ParameterError> errors = new ArrayList<>();
         ParameterValues values = ParameterValues.of(parameters);
+        checkDataset(values, datasets, errors);
+        checkBaseModel(values, models, store, errors);
+        StudyConfigs.apply(parameters, executions, errors);
+        return errors;
+    }
+
+    /**
+     * The dataset version to train on must be registered, and the task parameters must fit its task; answers its
+     * manifest when it is.
+     */
+    static java.util.Optional<DatasetManifest> checkDataset(ParameterValues values, DatasetRegistry datasets,
+            List<ParameterError> errors) {
         String name = values.get(DatasetParameters.DATASET_NAME);
         VersionRef version = values.get(JobParameters.DATASET_VERSION);
         var dataset = datasets.resolve(name, version);
@@ -66,12 +81,11 @@ public class FineTuneJob implements JobDefinition {
             errors.add(new ParameterError(version instanceof VersionRef.Latest ? DatasetParameters.DATASET_NAME.name()
                     : JobParameters.DATASET_VERSION.name(), "no dataset version " + name + " " + version
                             + " is registered; run prepare-dataset first"));
-        } else {
-            TaskType.byId(DatasetManifest.parse(dataset.get().manifest()).task())
-                    .ifPresent(task -> checkTaskParameters(task, values, errors));
+            return java.util.Optional.empty();
         }
-        checkBaseModel(values, models, store, errors);
-        return errors;
+        DatasetManifest manifest = DatasetManifest.parse(dataset.get().manifest());
+        TaskType.byId(manifest.task()).ifPresent(task -> checkTaskParameters(task, values, errors));
+        return java.util.Optional.of(manifest);
     }
 
     /**

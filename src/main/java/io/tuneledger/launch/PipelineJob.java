@@ -34,6 +34,9 @@ public class PipelineJob implements JobDefinition {
     @Inject
     DataStore store;
 
+    @Inject
+    ExecutionQueries executions;
+
     @Override
     public String jobName() {
         return NAME;
@@ -58,6 +61,7 @@ public class PipelineJob implements JobDefinition {
                     .map(BaseModel::id).orElse(DatasetParameters.TOKENIZER.defaultValue()));
         }
         List<ParameterError> errors = new ArrayList<>(prepareDataset.prepare(parameters));
+        StudyConfigs.apply(parameters, executions, errors);
         FineTuneJob.checkBaseModel(ParameterValues.of(parameters), models, store, errors);
         TaskType.byId(parameters.get(DatasetParameters.TASK.name())).ifPresent(task ->
                 FineTuneJob.checkTaskParameters(task, ParameterValues.of(parameters), errors));

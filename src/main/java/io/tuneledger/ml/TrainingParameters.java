@@ -70,13 +70,48 @@ public final class TrainingParameters {
     public static final List<Parameter<?>> CONFIG = List.of(MODE, EPOCHS, BATCH_SIZE, LEARNING_RATE, WEIGHT_DECAY,
             WARMUP_RATIO, DROPOUT, MAX_LENGTH, SEED, GRAD_CLIP, PATIENCE, CHECKPOINT_EVERY_STEPS);
 
+    public static final Parameter<String> TRAINING_CONFIG = Parameter.of("training.config", null,
+            "tune:<execution id>: train with the configuration of the best trial of a completed tune job (the"
+                    + " study's train.* settings with the trial's values; giving another value for one of them is"
+                    + " refused)",
+            ValueRule.accepts(TrainingParameters::studyExecution), String::strip);
+
+    /** The execution id of {@code tune:<id>}; an {@link IllegalArgumentException} for anything else. */
+    public static long studyExecution(String value) {
+        String v = value.strip();
+        if (!v.startsWith("tune:")) {
+            throw new IllegalArgumentException("must be tune:<execution id of a tune job>");
+        }
+        try {
+            long id = Long.parseLong(v.substring("tune:".length()));
+            if (id < 1) {
+                throw new NumberFormatException();
+            }
+            return id;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("must be tune:<execution id of a tune job>");
+        }
+    }
+
+    /** What a study (cross-validate, tune) trains with: the starting weights and the configuration; no model. */
+    public static final List<Parameter<?>> STUDY = study();
+
     /** Everything fine-tune takes besides the dataset: starting weights, model name, configuration, gate. */
     public static final List<Parameter<?>> ALL = concat();
+
+    private static List<Parameter<?>> study() {
+        List<Parameter<?>> all = new java.util.ArrayList<>();
+        all.add(BASE_MODEL);
+        all.addAll(CONFIG);
+        all.addAll(RETRIEVAL);
+        return List.copyOf(all);
+    }
 
     private static List<Parameter<?>> concat() {
         List<Parameter<?>> all = new java.util.ArrayList<>();
         all.add(BASE_MODEL);
         all.add(MODEL_NAME);
+        all.add(TRAINING_CONFIG);
         all.addAll(CONFIG);
         all.addAll(RETRIEVAL);
         all.add(GATE_MIN_MACRO_F1);

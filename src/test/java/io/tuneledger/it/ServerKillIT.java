@@ -181,6 +181,62 @@ class ServerKillIT extends ManualServerIT {
         assertEquals(SCORE_RECORDS, lines.stream().map(l -> l.getString("id")).distinct().count());
         assertEquals(sha256(referenceOutput), sha256(output),
                 "the restarted run's predictions equal the uninterrupted run's, byte for byte");
+
+        killedCrossValidationRerunsOnlyItsUnfinishedFolds(data);
+    }
+
+    /**
+     * A 3-fold cross-validation, one fold at a time (6 updates each, a checkpoint every 2), killed while the second
+     * fold trains: the restart does not train the finished first fold again, resumes the second from its own last
+     * checkpoint, and ends with the per-fold figures of an uninterrupted run.
+     */
+    private void killedCrossValidationRerunsOnlyItsUnfinishedFolds(String data) throws Exception {
+        Map<String, String> cv = with(MECHANICS, "dataset.name", data, "folds", "3");
+        JsonObject reference = awaitEnd(startJob("cross-validate", cv).getJsonNumber("executionId").longValue(),
+                Duration.ofMinutes(10));
+        assertEquals("COMPLETED", reference.getString("batchStatus"), reference::toString);
+
+        JsonObject launched = startJob("cross-validate", cv);
+        long first = launched.getJsonNumber("executionId").longValue();
+        Path units = storeHome().resolve("runs").resolve(launched.getJsonNumber("instanceId").toString())
+                .resolve("units");
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (!(Files.exists(units.resolve("fold-0").resolve("result.json"))
+                && Files.exists(units.resolve("fold-1").resolve("train").resolve("state-4.safetensors")))) {
+            // state-4 is written only after the checkpoint naming state-2 committed
+            assertTrue(System.nanoTime() < deadline, "the second fold did not reach its second checkpoint");
+            assertTrue(Files.notExists(units.resolve("fold-1").resolve("result.json")), "fold 1 ended before the kill");
+            Thread.sleep(20);
+        }
+        killServer();
+        controller.start(CONTAINER);
+        List<JsonObject> before = checkpoints(first);
+        int committed = before.stream().filter(e -> e.getString("unit").equals("fold-1"))
+                .mapToInt(e -> e.getInt("steps")).max().orElseThrow();
+        assertTrue(committed >= 2 && committed < 6, "killed inside the second fold: " + committed + " of 6 steps");
+        assertTrue(before.stream().noneMatch(e -> e.getString("unit").equals("fold-2")), "fold 2 had not started");
+
+        long second = restart(first, Map.of()).getJsonNumber("executionId").longValue();
+        JsonObject done = awaitEnd(second, Duration.ofMinutes(10));
+        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+        List<JsonObject> after = checkpoints(second);
+        assertTrue(after.stream().noneMatch(e -> e.getString("unit").equals("fold-0")),
+                "the finished fold was not trained again: " + after);
+        assertEquals(committed + 2, after.stream().filter(e -> e.getString("unit").equals("fold-1"))
+                .mapToInt(e -> e.getInt("steps")).min().orElseThrow(), "fold 1 resumed after its last checkpoint");
+        assertEquals(3, after.stream().filter(e -> e.getString("unit").equals("fold-2")).count());
+        assertEquals(reference.getJsonObject("result").getJsonArray("perFold"),
+                done.getJsonObject("result").getJsonArray("perFold"),
+                "the per-fold figures equal the uninterrupted run's");
+        assertEquals(reference.getJsonObject("result").getJsonObject("mean"),
+                done.getJsonObject("result").getJsonObject("mean"));
+    }
+
+    /** The training checkpoints the ledger recorded for one execution, with the unit each belongs to. */
+    private static List<JsonObject> checkpoints(long executionId) throws Exception {
+        return events("job-execution:" + executionId).stream()
+                .filter(e -> e.getString("action").equals("training.checkpoint"))
+                .map(e -> e.getJsonObject("details")).toList();
     }
 
     /** Retrieval training on the bundled pairs: two epochs of 16-token pairs, a checkpoint every 2 updates. */

@@ -90,6 +90,9 @@ public class ComplianceReports {
         sections.add(lineage(dataset, model, predictions(model, attempts, execution)));
         dataset.ifPresent(d -> sections.add(datasheet(d)));
         model.ifPresent(m -> sections.addAll(training(m)));
+        if (execution.result() != null) {
+            sections.add(study(execution.result()));
+        }
         sections.add(interruptions(attempts));
         sections.add(verification());
         return Optional.of(new Report("Compliance report: job execution " + executionId + " (" + execution.jobName()
@@ -269,6 +272,59 @@ public class ComplianceReports {
         return s.build();
     }
 
+    /** A cross-validation's folds with their mean and spread, or a search's trials with the best one named. */
+    static Report.Section study(JsonObject result) {
+        String primary = result.getString("primary");
+        boolean cv = result.containsKey("perFold");
+        Report.SectionBuilder s = new Report.SectionBuilder(cv ? "Cross-validation" : "Hyperparameter search");
+        int folds = result.getInt("folds");
+        String scoredOn = folds > 0 ? "the held-out fold of " + folds + " (stratified by label, or grouped by answer"
+                + " document, from the train and validation splits; the test split unused)" : "the validation split";
+        s.fact("Each run scored on", scoredOn).fact("Primary figure", primary);
+        if (cv) {
+            List<String> header = new ArrayList<>(List.of("fold", "examples", "steps", "best epoch"));
+            JsonObject mean = result.getJsonObject("mean");
+            header.addAll(mean.keySet());
+            List<List<String>> rows = new ArrayList<>();
+            for (var v : result.getJsonArray("perFold")) {
+                JsonObject u = v.asJsonObject();
+                List<String> row = new ArrayList<>(List.of(Integer.toString(u.getInt("fold")),
+                        Integer.toString(u.getInt("examples")), Integer.toString(u.getInt("steps")),
+                        Integer.toString(u.getInt("bestEpoch"))));
+                mean.keySet().forEach(k -> row.add(fmt(u.getJsonObject("figures").getJsonNumber(k).doubleValue())));
+                rows.add(row);
+            }
+            for (String stat : List.of("mean", "std")) {
+                List<String> row = new ArrayList<>(List.of(stat.equals("mean") ? "mean" : "standard deviation", "",
+                        "", ""));
+                mean.keySet().forEach(k -> row.add(fmt(result.getJsonObject(stat).getJsonNumber(k).doubleValue())));
+                rows.add(row);
+            }
+            s.table("Figures per fold", header, rows);
+            s.fact(primary, fmt(mean.getJsonNumber(primary).doubleValue()) + " \u00b1 "
+                    + fmt(result.getJsonObject("std").getJsonNumber(primary).doubleValue()) + " over " + folds
+                    + " folds");
+        } else {
+            JsonObject best = result.getJsonObject("best");
+            s.fact("Method", result.getString("method", "-"))
+                    .fact("Best trial", best.getInt("trial") + ": " + compact(best.getJsonObject("parameters"))
+                            + ", " + primary + " " + fmt(best.getJsonObject("mean").getJsonNumber(primary)
+                                    .doubleValue()));
+            List<List<String>> rows = new ArrayList<>();
+            for (var v : result.getJsonArray("trials")) {
+                JsonObject t = v.asJsonObject();
+                rows.add(List.of(Integer.toString(t.getInt("trial")), compact(t.getJsonObject("parameters")),
+                        fmt(t.getJsonObject("mean").getJsonNumber(primary).doubleValue()),
+                        fmt(t.getJsonObject("std").getJsonNumber(primary).doubleValue())));
+            }
+            s.table("Trials", List.of("trial", "parameters", primary + " (mean)", primary + " (std over folds)"),
+                    rows);
+            s.text("Train the final model with training.config=tune:<this execution's id> (fine-tune or pipeline);"
+                    + " its provenance and report name this study.");
+        }
+        return s.build();
+    }
+
     private List<Report.Section> training(ModelVersion model) {
         ModelDetails details = ModelDetails.of(model);
         Evaluation evaluation = details.evaluation();
@@ -289,6 +345,13 @@ public class ComplianceReports {
         }
         config.table("Training parameters", List.of("parameter", "value"), rows);
         JsonObject provenance = provenance(model);
+        if (provenance != null && provenance.get("configuration") instanceof JsonObject origin) {
+            config.fact("Configuration from", "best trial " + origin.getInt("bestTrial") + " of the tune job "
+                    + origin.getJsonNumber("executionId") + " (" + origin.getString("study") + "): "
+                    + compact(origin.getJsonObject("parameters")) + ", " + origin.getString("primary") + " "
+                    + fmt(origin.getJsonNumber("mean").doubleValue()) + " on the " + origin.getString("scoredOn")
+                    + "; study result SHA-256 " + origin.getString("resultSha256"));
+        }
         if (provenance != null && provenance.get("software") instanceof JsonObject software) {
             software.forEach((k, v) -> config.fact("Software: " + k, v instanceof JsonString js ? js.getString()
                     : v.toString()));

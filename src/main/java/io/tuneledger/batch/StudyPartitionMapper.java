@@ -1,0 +1,49 @@
+package io.tuneledger.batch;
+
+import io.tuneledger.ml.StudyPlan;
+import jakarta.batch.api.BatchProperty;
+import jakarta.batch.api.partition.PartitionMapper;
+import jakarta.batch.api.partition.PartitionPlan;
+import jakarta.batch.api.partition.PartitionPlanImpl;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * One partition per unit of the study's plan (a fold, a trial, or a trial on a fold), in plan order, {@code parallel}
+ * at a time on this server ({@link PartitionSlots}). A partition is handed only its unit's id: its data, configuration and outputs are in the run directory,
+ * so it needs nothing from the JVM that planned it. The plan is the same on a restart ({@code
+ * partitionsOverride=false}): partitions that completed are not run again, the others resume from their checkpoints.
+ */
+@Named
+@Dependent
+public class StudyPartitionMapper implements PartitionMapper {
+
+    @Inject
+    @BatchProperty(name = "parallel")
+    String parallel;
+
+    @Inject
+    FineTuneRun run;
+
+    @Override
+    public PartitionPlan mapPartitions() throws Exception {
+        List<StudyPlan.Unit> units = run.study().units();
+        PartitionPlanImpl plan = new PartitionPlanImpl();
+        plan.setPartitions(units.size());
+        // Every partition goes to the runtime at once, so that the job repository records each (see PartitionSlots);
+        // at most `parallel` of them train at a time.
+        plan.setThreads(units.size());
+        plan.setPartitionsOverride(false);
+        Properties[] props = new Properties[units.size()];
+        for (int i = 0; i < units.size(); i++) {
+            props[i] = new Properties();
+            props[i].setProperty("unit", units.get(i).id());
+            props[i].setProperty("unit.slots", Integer.toString(Math.max(1, Integer.parseInt(parallel.strip()))));
+        }
+        plan.setPartitionProperties(props);
+        return plan;
+    }
+}

@@ -1,0 +1,142 @@
+package io.tuneledger.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Model selection through the REST API: a 3-fold cross-validation of the bundled sample with its folds, mean and
+ * standard deviation (in the execution, the ledger and the report); a 4-trial grid search that names its best trial,
+ * and a pipeline trained with that trial's configuration whose model records the study; 400s before anything starts.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class StudyIT extends AbstractIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return TestDeployments.application();
+    }
+
+    @Test
+    void threeFoldCrossValidationReportsEachFoldWithMeanAndDeviation() throws Exception {
+        String dataset = sampleDataset();
+        long id = startJob("cross-validate", with(MECHANICS, "dataset.name", dataset, "folds", "3"))
+                .getJsonNumber("executionId").longValue();
+        JsonObject done = awaitEnd(id, Duration.ofMinutes(10));
+        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+
+        JsonObject result = done.getJsonObject("result");
+        assertEquals("cross-validation", result.getString("kind"));
+        assertEquals("macroF1", result.getString("primary"));
+        List<JsonObject> folds = result.getJsonArray("perFold").stream().map(JsonValue::asJsonObject).toList();
+        assertEquals(3, folds.size());
+        JsonObject counts = manifest(dataset, "1").getJsonObject("splits");
+        long pool = counts.getJsonObject("train").getJsonNumber("records").longValue()
+                + counts.getJsonObject("validation").getJsonNumber("records").longValue();
+        assertEquals(pool, folds.stream().mapToLong(f -> f.getInt("examples")).sum(),
+                "every train and validation record is held out once; the test split is not used");
+        double[] f1 = new double[3];
+        for (int i = 0; i < 3; i++) {
+            assertEquals(i, folds.get(i).getInt("fold"));
+            assertTrue(folds.get(i).getInt("examples") >= pool / 3 - 1, folds.get(i)::toString);
+            f1[i] = folds.get(i).getJsonObject("figures").getJsonNumber("macroF1").doubleValue();
+            assertTrue(f1[i] > 0.6, "each fold learned something: " + folds.get(i));
+        }
+        double mean = (f1[0] + f1[1] + f1[2]) / 3;
+        double std = Math.sqrt(((f1[0] - mean) * (f1[0] - mean) + (f1[1] - mean) * (f1[1] - mean)
+                + (f1[2] - mean) * (f1[2] - mean)) / 2);
+        assertEquals(mean, result.getJsonObject("mean").getJsonNumber("macroF1").doubleValue(), 1e-12);
+        assertEquals(std, result.getJsonObject("std").getJsonNumber("macroF1").doubleValue(), 1e-12);
+        assertTrue(std > 0, "three different folds give three different figures");
+
+        JsonObject recorded = events("job-execution:" + id).stream()
+                .filter(e -> e.getString("action").equals("study.completed")).findFirst().orElseThrow();
+        JsonObject details = recorded.getJsonObject("details");
+        assertEquals(mean, details.getJsonNumber("mean").doubleValue(), 1e-12);
+        assertEquals(3, details.getJsonArray("perFold").size());
+        assertEquals(sha256(storeHome().resolve("runs").resolve(Long.toString(done.getJsonNumber("instanceId")
+                .longValue())).resolve("study-result.json")), details.getString("resultSha256"));
+        Download html = as("auditor", () -> download("/api/reports/executions/" + id, "text/html"));
+        assertEquals(200, html.status(), html::text);
+        assertTrue(html.text().contains("Cross-validation") && html.text().contains("Figures per fold")
+                && html.text().contains(String.format(java.util.Locale.ROOT, "%.3f", mean)), "the report's section");
+    }
+
+    @Test
+    void fourTrialSearchNamesTheBestAndAPipelineTrainsWithItsConfiguration() throws Exception {
+        String dataset = sampleDataset();
+        Map<String, String> search = with(MECHANICS, "dataset.name", dataset, "search.method", "grid",
+                "search.space", "{\"train.learning.rate\": [3e-5, 3e-4], \"train.batch.size\": [32, 64]}");
+        search.remove("train.learning.rate");
+        search.remove("train.batch.size");
+        assertEquals("search.space", firstErrorParameter(post("/api/jobs/tune/executions", parameters(with(search,
+                "search.space", "{\"train.learning.rate\": {\"min\": 1e-5, \"max\": 1e-4}}")))),
+                "a grid needs lists");
+        assertEquals("train.learning.rate", firstErrorParameter(post("/api/jobs/tune/executions",
+                parameters(with(search, "train.learning.rate", "1e-4")))), "a searched parameter is not also given");
+        long id = startJob("tune", search).getJsonNumber("executionId").longValue();
+        JsonObject done = awaitEnd(id, Duration.ofMinutes(15));
+        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+
+        JsonObject result = done.getJsonObject("result");
+        List<JsonObject> trials = result.getJsonArray("trials").stream().map(JsonValue::asJsonObject).toList();
+        assertEquals(4, trials.size());
+        assertEquals("validation", result.getString("split"));
+        int best = 0;
+        for (int t = 0; t < 4; t++) {
+            if (f1(trials.get(t)) > f1(trials.get(best))) {
+                best = t;
+            }
+        }
+        assertEquals(best, result.getJsonObject("best").getInt("trial"));
+        assertTrue(f1(trials.get(best)) > f1(trials.get(0)) || best == 0);
+        assertTrue(trials.stream().map(t -> t.getJsonObject("parameters")).distinct().count() == 4);
+        JsonObject chosen = result.getJsonObject("best").getJsonObject("parameters");
+
+        // A cross-validate execution is no tune study; a given value that the study set is refused.
+        String model = unique("tuned");
+        Map<String, String> pipeline = with(Map.of(), "dataset.name", unique("tuned-data"), "input.path", SAMPLE,
+                "model.name", model, "training.config", "tune:" + id);
+        assertEquals("train.learning.rate", firstErrorParameter(post("/api/jobs/pipeline/executions",
+                parameters(with(pipeline, "train.learning.rate", "1e-5")))));
+        assertEquals("training.config", firstErrorParameter(post("/api/jobs/pipeline/executions",
+                parameters(with(pipeline, "training.config", "tune:999999")))));
+
+        JsonObject trained = awaitEnd(startJob("pipeline", pipeline).getJsonNumber("executionId").longValue(),
+                Duration.ofMinutes(10));
+        assertEquals("COMPLETED", trained.getString("batchStatus"), trained::toString);
+        JsonObject launched = trained.getJsonObject("parameters");
+        assertEquals(chosen.getString("train.learning.rate"), launched.getString("train.learning.rate"));
+        assertEquals(chosen.getString("train.batch.size"), launched.getString("train.batch.size"));
+        assertEquals("8", launched.getString("train.max.length"), "the study's other settings come along");
+        JsonObject version = get("/api/models/" + model + "/versions/1").object();
+        assertEquals("tune:" + id, version.getJsonObject("parameters").getString("training.config"));
+        Path provenance = Path.of(version.getJsonObject("artifact").getString("path")).resolve("provenance.json");
+        JsonObject origin = jakarta.json.Json.createReader(new java.io.StringReader(Files.readString(provenance)))
+                .readObject().getJsonObject("configuration");
+        assertEquals("tune:" + id, origin.getString("study"), "the model's provenance names the study");
+        assertEquals(best, origin.getInt("bestTrial"));
+        assertEquals(chosen, origin.getJsonObject("parameters"));
+        Download html = as("auditor", () -> download("/api/reports/models/" + model + "/versions/1", "text/html"));
+        assertTrue(html.text().contains("best trial " + best + " of the tune job " + id), "the report names the study");
+    }
+
+    private static double f1(JsonObject trial) {
+        return ((JsonNumber) trial.getJsonObject("mean").get("macroF1")).doubleValue();
+    }
+}
