@@ -60,6 +60,7 @@ public class FineTuneRun {
     static final String UNITS_DIR = "units";
     static final String FOLDS_DIR = "folds";
     public static final String STUDY_RESULT_FILE = "study-result.json";
+    static final String FIRST_RUNG_FILE = "first-rung.json";
 
     @Inject
     JobContext jobContext;
@@ -182,18 +183,49 @@ public class FineTuneRun {
     }
 
     /**
-     * Scores a study unit whose training is over: its best weights on the split it is scored on (its held-out fold,
-     * or validation), written as {@code result.json} in the unit's directory for the summary step.
+     * Scores a study unit on the split it is scored on (its held-out fold, or validation) with its best weights so
+     * far, into the unit's directory for the summary step: {@code result.json} when its training is over, or, at the
+     * cut of a halving search's first rung, {@code first-rung.json} with the state it would go on from.
      */
-    void scoreUnit(TrainingStep step) throws IOException {
+    void scoreUnit(TrainingStep step, boolean atCut, TrainingPosition state) throws IOException {
         StudyPlan.Unit unit = step.unit;
         step.run.loadWeights(step.session.bestWeights());
         Split split = unit.scoredOn();
         var metrics = step.run.evaluate(split);
         var result = new StudyResult.UnitResult(unit.id(), unit.trial(), unit.fold(), split.parameterName(),
                 step.run.size(split), metrics.summary(), step.session.steps(), step.session.bestEpoch(),
-                step.session.stoppedEarly());
-        JsonFiles.writeAtomically(unitDir(unit.id()).resolve(RESULT_FILE), result.toJson());
+                step.session.stoppedEarly(), atCut);
+        if (!atCut) {
+            JsonFiles.writeAtomically(unitDir(unit.id()).resolve(RESULT_FILE), result.toJson());
+            return;
+        }
+        JsonFiles.writeAtomically(unitDir(unit.id()).resolve(FIRST_RUNG_FILE), Json.createObjectBuilder()
+                .add("result", result.toJson()).add("steps", state.steps()).add("stateFile", state.stateFile())
+                .add("sha256", state.sha256()).build());
+    }
+
+    /** Where a halving search's survivor goes on from: the state its first rung ended with. */
+    TrainingPosition firstRungState(StudyPlan.Unit unit) throws IOException {
+        Path file = unitDir(unit.id()).resolve(FIRST_RUNG_FILE);
+        if (!Files.exists(file)) {
+            throw new IllegalStateException("Study unit " + unit.id() + " has no first-rung result " + file);
+        }
+        var json = JsonFiles.read(file);
+        return new TrainingPosition(json.getInt("steps"), json.getString("stateFile"), json.getString("sha256"));
+    }
+
+    /** The first-rung results of a halving search's units, in plan order; refuses, naming it, a missing one. */
+    java.util.List<StudyResult.UnitResult> firstRungResults(StudyPlan plan) throws IOException {
+        java.util.List<StudyResult.UnitResult> out = new java.util.ArrayList<>();
+        for (StudyPlan.Unit u : plan.units()) {
+            Path file = unitDir(u.id()).resolve(FIRST_RUNG_FILE);
+            if (!Files.exists(file)) {
+                throw new IllegalStateException("Study unit " + u.id() + " has no first-rung result " + file
+                        + ": its first rung did not finish; restart the execution");
+            }
+            out.add(StudyResult.UnitResult.fromJson(JsonFiles.read(file).getJsonObject("result")));
+        }
+        return out;
     }
 
     /** Whether a unit's result is written and says its training ended after {@code steps} steps. */
@@ -202,16 +234,28 @@ public class FineTuneRun {
         return Files.exists(file) && StudyResult.UnitResult.fromJson(JsonFiles.read(file)).steps() == steps;
     }
 
-    /** The results of the study's units that have one, by unit id. */
+    /**
+     * The results of the study's units that have one, by unit id: the final one, or for a halving search's trial that
+     * did not train on, its first rung's.
+     */
     Map<String, StudyResult.UnitResult> unitResults(StudyPlan plan) throws IOException {
         Map<String, StudyResult.UnitResult> found = new LinkedHashMap<>();
+        java.util.List<Integer> kept = plan.halving() ? survivors(plan) : java.util.List.of();
         for (StudyPlan.Unit u : plan.units()) {
             Path file = unitDir(u.id()).resolve(RESULT_FILE);
+            Path cut = unitDir(u.id()).resolve(FIRST_RUNG_FILE);
             if (Files.exists(file)) {
                 found.put(u.id(), StudyResult.UnitResult.fromJson(JsonFiles.read(file)));
+            } else if (plan.halving() && Files.exists(cut) && !kept.contains(u.trial())) {
+                found.put(u.id(), StudyResult.UnitResult.fromJson(JsonFiles.read(cut).getJsonObject("result")));
             }
         }
         return found;
+    }
+
+    /** The trials of a halving search that train on after the first rung. */
+    java.util.List<Integer> survivors(StudyPlan plan) throws IOException {
+        return StudyResult.survivors(plan, firstRungResults(plan));
     }
 
     /**

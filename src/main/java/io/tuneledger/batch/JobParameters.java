@@ -103,6 +103,9 @@ public final class JobParameters {
     public static final Parameter<Integer> TUNE_FOLDS = Parameter.integer("folds", 0, 0, 20,
             "0: each trial is scored on the validation split; 2 or more: by cross-validation over that many folds of"
                     + " the train and validation splits");
+    public static final Parameter<Boolean> SEARCH_HALVING = Parameter.bool("search.halving", false,
+            "true: successive halving: every trial trains its first epoch, only the best third (rounded up) of the"
+                    + " trials, by that epoch's figure, train on to their end, resuming where they stopped");
     public static final Parameter<Integer> TRIALS_PARALLEL = Parameter.integer("trials.parallel", 1, 1, 16,
             "Trial runs trained at once on this server (each competes for the same cores)");
 
@@ -120,7 +123,7 @@ public final class JobParameters {
     /** Hyperparameter search: the dataset, the space and trials, and the training parameters the trials start from. */
     public static final List<Parameter<?>> TUNE = concat(List.of(
             DatasetParameters.DATASET_NAME.describedAs("Dataset to search on"), DATASET_VERSION, SEARCH_SPACE,
-            SEARCH_METHOD, TRIALS, TUNE_FOLDS, TRIALS_PARALLEL), TrainingParameters.STUDY);
+            SEARCH_METHOD, TRIALS, SEARCH_HALVING, TUNE_FOLDS, TRIALS_PARALLEL), TrainingParameters.STUDY);
 
     public static final List<Parameter<?>> SCORE = concat(List.of(SCORE_MODEL, MODEL_VERSION), scoring(""));
 

@@ -25,12 +25,23 @@ public class StudyPartitionMapper implements PartitionMapper {
     @BatchProperty(name = "parallel")
     String parallel;
 
+    /** 0: every unit (the first rung only, in a halving search); 1: the halving search's survivors, to the end. */
+    @Inject
+    @BatchProperty(name = "rung")
+    String rung;
+
     @Inject
     FineTuneRun run;
 
     @Override
     public PartitionPlan mapPartitions() throws Exception {
-        List<StudyPlan.Unit> units = run.study().units();
+        StudyPlan study = run.study();
+        boolean onwards = "1".equals(rung == null ? null : rung.strip());
+        List<StudyPlan.Unit> units = study.units();
+        if (onwards) {
+            List<Integer> kept = run.survivors(study);
+            units = units.stream().filter(u -> kept.contains(u.trial())).toList();
+        }
         PartitionPlanImpl plan = new PartitionPlanImpl();
         plan.setPartitions(units.size());
         // Every partition goes to the runtime at once, so that the job repository records each (see PartitionSlots);
@@ -42,6 +53,9 @@ public class StudyPartitionMapper implements PartitionMapper {
             props[i] = new Properties();
             props[i].setProperty("unit", units.get(i).id());
             props[i].setProperty("unit.slots", Integer.toString(Math.max(1, Integer.parseInt(parallel.strip()))));
+            props[i].setProperty("unit.epochs", study.halving() && !onwards
+                    ? Integer.toString(StudyPlan.FIRST_RUNG_EPOCHS) : "");
+            props[i].setProperty("unit.from", onwards ? "first-rung" : "");
         }
         plan.setPartitionProperties(props);
         return plan;

@@ -82,6 +82,6 @@ public class StudyPlanBatchlet extends AbstractBatchlet {
         String method = values.get(JobParameters.SEARCH_METHOD);
         return StudyPlan.search(method, method.equals("grid") ? space.grid()
                 : space.sample(values.get(JobParameters.TRIALS), values.get(TrainingParameters.SEED)),
-                values.get(JobParameters.TUNE_FOLDS));
+                values.get(JobParameters.TUNE_FOLDS), values.get(JobParameters.SEARCH_HALVING));
     }
 }

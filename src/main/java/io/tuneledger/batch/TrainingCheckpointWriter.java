@@ -73,8 +73,12 @@ public class TrainingCheckpointWriter extends AbstractItemWriter {
             io.tuneledger.data.JsonFiles.writeAtomically(step.dir.resolve(FineTuneRun.RESULT_FILE), record.toJson());
             if (step.unit != null) {
                 // A study's unit is scored here, in its partition, so that its result is a file wherever it ran.
-                run.scoreUnit(step);
+                run.scoreUnit(step, false, null);
             }
+        }
+        if (step.unit != null && step.atCut()) {
+            // The first rung of a halving search: scored now, and the state it may go on from is named.
+            run.scoreUnit(step, true, new TrainingPosition(step.session.steps(), name, sha256));
         }
     }
 

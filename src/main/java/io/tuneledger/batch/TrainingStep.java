@@ -17,16 +17,24 @@ final class TrainingStep implements AutoCloseable {
     final int epochs;
     /** The study unit this partition trains; {@code null} in fine-tune's single run. */
     final StudyPlan.Unit unit;
+    /** Epochs to train before stopping (the first rung of a halving search); 0: to the end. */
+    final int budgetEpochs;
     String lastState;
     /** The SHA-256 of {@link #lastState}, as written. */
     String lastStateSha256;
 
-    TrainingStep(TaskRun run, TrainingSession session, Path dir, int epochs, StudyPlan.Unit unit) {
+    TrainingStep(TaskRun run, TrainingSession session, Path dir, int epochs, StudyPlan.Unit unit, int budgetEpochs) {
         this.unit = unit;
+        this.budgetEpochs = budgetEpochs;
         this.run = run;
         this.session = session;
         this.dir = dir;
         this.epochs = epochs;
+    }
+
+    /** Whether the unit has trained the epochs of its budget (and so stops here, for now). */
+    boolean atCut() {
+        return budgetEpochs > 0 && session.epoch() >= budgetEpochs;
     }
 
     @Override

@@ -41,6 +41,16 @@ public class TrainingStepReader extends CheckpointedItemReader<Integer, Training
     @BatchProperty(name = "unit.slots")
     String slots;
 
+    /** Epochs this partition trains before it stops (the first rung of a halving search); empty: all. */
+    @Inject
+    @BatchProperty(name = "unit.epochs")
+    String unitEpochs;
+
+    /** {@code first-rung}: the unit goes on from the state its first rung ended with (a halving search's survivor). */
+    @Inject
+    @BatchProperty(name = "unit.from")
+    String unitFrom;
+
     @Inject
     jakarta.batch.runtime.context.JobContext jobContext;
 
@@ -56,7 +66,8 @@ public class TrainingStepReader extends CheckpointedItemReader<Integer, Training
     }
 
     @Override
-    protected void openAt(TrainingPosition position) throws Exception {
+    protected void openAt(TrainingPosition checkpoint) throws Exception {
+        TrainingPosition position = checkpoint;
         StudyPlan.Unit studyUnit = unit == null || unit.isBlank() ? null : run.study().unit(unit);
         if (studyUnit != null && position != null && run.unitScored(studyUnit, position.steps())) {
             LOG.info(() -> LogId.TRAINING_RESUMES + " Study unit " + studyUnit.id() + " had finished and been scored"
@@ -81,7 +92,11 @@ public class TrainingStepReader extends CheckpointedItemReader<Integer, Training
         }
         int epochs = (studyUnit == null ? run.config() : run.config(run.study().trials().get(studyUnit.trial())))
                 .epochs();
-        step = new TrainingStep(taskRun, session, dir, epochs, studyUnit);
+        int budget = unitEpochs == null || unitEpochs.isBlank() ? 0 : Integer.parseInt(unitEpochs.strip());
+        step = new TrainingStep(taskRun, session, dir, epochs, studyUnit, budget);
+        if (position == null && studyUnit != null && "first-rung".equals(unitFrom)) {
+            position = run.firstRungState(studyUnit);
+        }
         if (position != null) {
             Path state = dir.resolve(position.stateFile());
             if (!Files.exists(state)) {
@@ -108,7 +123,8 @@ public class TrainingStepReader extends CheckpointedItemReader<Integer, Training
             }
             step.lastState = position.stateFile();
             step.lastStateSha256 = position.sha256();
-            LOG.info(() -> LogId.TRAINING_RESUMES + " Training resumes after step " + position.steps() + " of "
+            int done = position.steps();
+            LOG.info(() -> LogId.TRAINING_RESUMES + " Training resumes after step " + done + " of "
                     + session.totalSteps() + " from " + state);
         } else {
             String dataset = run.dataset().ref() + (studyUnit == null ? "" : " (study unit " + studyUnit.id() + ")");
@@ -121,7 +137,7 @@ public class TrainingStepReader extends CheckpointedItemReader<Integer, Training
 
     @Override
     protected Integer readNext() {
-        return finished != null || step.session.finished() ? null : step.session.steps() + 1;
+        return finished != null || step.session.finished() || step.atCut() ? null : step.session.steps() + 1;
     }
 
     @Override

@@ -17,7 +17,11 @@ import java.util.Map;
  * configuration), each scored on the validation split or, with folds, by cross-validation. One unit is one trial on
  * one fold: one partition of the job's train step.
  */
-public record StudyPlan(Kind kind, int folds, String method, List<Map<String, String>> trials) {
+public record StudyPlan(Kind kind, int folds, String method, List<Map<String, String>> trials, boolean halving) {
+
+    /** With halving: the epochs every trial trains before the cut, and the share of trials that train on. */
+    public static final int FIRST_RUNG_EPOCHS = 1;
+    public static final int KEEP_ONE_IN = 3;
 
     /** What the study answers. */
     public enum Kind {
@@ -51,11 +55,16 @@ public record StudyPlan(Kind kind, int folds, String method, List<Map<String, St
     }
 
     public static StudyPlan crossValidation(int folds) {
-        return new StudyPlan(Kind.CROSS_VALIDATION, folds, null, List.of(Map.of()));
+        return new StudyPlan(Kind.CROSS_VALIDATION, folds, null, List.of(Map.of()), false);
     }
 
-    public static StudyPlan search(String method, List<Map<String, String>> trials, int folds) {
-        return new StudyPlan(Kind.SEARCH, folds, method, trials);
+    public static StudyPlan search(String method, List<Map<String, String>> trials, int folds, boolean halving) {
+        return new StudyPlan(Kind.SEARCH, folds, method, trials, halving);
+    }
+
+    /** How many trials train on after the first rung of a halving search: a third, rounded up. */
+    public int survivors() {
+        return halving ? (trials.size() + KEEP_ONE_IN - 1) / KEEP_ONE_IN : trials.size();
     }
 
     /** The units in partition order: trial by trial, fold by fold. */
@@ -88,7 +97,7 @@ public record StudyPlan(Kind kind, int folds, String method, List<Map<String, St
         if (method != null) {
             b.add("method", method);
         }
-        return b.add("trials", t).build();
+        return b.add("trials", t).add("halving", halving).build();
     }
 
     public static StudyPlan fromJson(JsonObject json) {
@@ -99,6 +108,7 @@ public record StudyPlan(Kind kind, int folds, String method, List<Map<String, St
             trials.add(m);
         }
         Kind kind = Kind.valueOf(json.getString("kind").toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
-        return new StudyPlan(kind, json.getInt("folds"), json.getString("method", null), trials);
+        return new StudyPlan(kind, json.getInt("folds"), json.getString("method", null), trials,
+                json.getBoolean("halving", false));
     }
 }

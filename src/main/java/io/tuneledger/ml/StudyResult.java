@@ -21,7 +21,7 @@ public final class StudyResult {
 
     /** One unit's outcome: the figures on its scored split and how its training went. */
     public record UnitResult(String unit, int trial, int fold, String split, int examples, Map<String, Double> figures,
-            int steps, int bestEpoch, boolean stoppedEarly) {
+            int steps, int bestEpoch, boolean stoppedEarly, boolean halted) {
 
         public UnitResult {
             figures = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(figures));
@@ -32,7 +32,7 @@ public final class StudyResult {
             figures.forEach(f::add);
             return Json.createObjectBuilder().add("unit", unit).add("trial", trial).add("fold", fold)
                     .add("split", split).add("examples", examples).add("figures", f).add("steps", steps)
-                    .add("bestEpoch", bestEpoch).add("stoppedEarly", stoppedEarly).build();
+                    .add("bestEpoch", bestEpoch).add("stoppedEarly", stoppedEarly).add("halted", halted).build();
         }
 
         public static UnitResult fromJson(JsonObject json) {
@@ -41,7 +41,7 @@ public final class StudyResult {
                     ((jakarta.json.JsonNumber) v).doubleValue()));
             return new UnitResult(json.getString("unit"), json.getInt("trial"), json.getInt("fold"),
                     json.getString("split"), json.getInt("examples"), figures, json.getInt("steps"),
-                    json.getInt("bestEpoch"), json.getBoolean("stoppedEarly"));
+                    json.getInt("bestEpoch"), json.getBoolean("stoppedEarly"), json.getBoolean("halted", false));
         }
     }
 
@@ -79,10 +79,11 @@ public final class StudyResult {
                 mean.put(figure, mean(values));
                 std.put(figure, std(values));
             }
+            boolean halted = mine.stream().anyMatch(UnitResult::halted);
             JsonObject entry = Json.createObjectBuilder().add("trial", t).add("parameters", parameters)
-                    .add("mean", json(mean)).add("std", json(std)).add("units", folds).build();
+                    .add("halted", halted).add("mean", json(mean)).add("std", json(std)).add("units", folds).build();
             trials.add(entry);
-            if (mean.get(primary) > bestMean) {
+            if (!halted && mean.get(primary) > bestMean) {
                 bestMean = mean.get(primary);
                 best = t;
                 bestTrial = entry;
@@ -92,6 +93,10 @@ public final class StudyResult {
             JsonObject only = out.build();
             return Json.createObjectBuilder(only).add("perFold", bestTrial.getJsonArray("units"))
                     .add("mean", bestTrial.getJsonObject("mean")).add("std", bestTrial.getJsonObject("std")).build();
+        }
+        if (plan.halving()) {
+            out.add("halving", Json.createObjectBuilder().add("firstRungEpochs", StudyPlan.FIRST_RUNG_EPOCHS)
+                    .add("trainedOn", plan.survivors()).add("of", plan.trials().size()));
         }
         return out.add("trials", trials).add("best", Json.createObjectBuilder().add("trial", best)
                 .add("parameters", bestTrial.getJsonObject("parameters")).add("mean", bestTrial.getJsonObject("mean"))
@@ -132,6 +137,25 @@ public final class StudyResult {
             best.getJsonObject("parameters").forEach((k, v) -> m.put(k, ((jakarta.json.JsonString) v).getString()));
         }
         return m;
+    }
+
+    /**
+     * The trials that train on after the first rung of a halving search: the {@link StudyPlan#survivors()} best by
+     * the mean primary figure of their units' first-rung results (the lower trial number on a tie), in trial order.
+     */
+    public static List<Integer> survivors(StudyPlan plan, List<UnitResult> firstRung) {
+        List<double[]> scores = new ArrayList<>();
+        for (int t = 0; t < plan.trials().size(); t++) {
+            final int trial = t;
+            double[] values = firstRung.stream().filter(u -> u.trial() == trial)
+                    .mapToDouble(u -> u.figures().values().iterator().next()).toArray();
+            if (values.length == 0) {
+                throw new IllegalArgumentException("Trial " + t + " has no first-rung result");
+            }
+            scores.add(new double[] {t, mean(values)});
+        }
+        scores.sort((a, b) -> a[1] != b[1] ? Double.compare(b[1], a[1]) : Double.compare(a[0], b[0]));
+        return scores.subList(0, plan.survivors()).stream().map(a -> (int) a[0]).sorted().toList();
     }
 
     /** Unit ids of {@code plan} whose results are missing from {@code found}, in plan order. */

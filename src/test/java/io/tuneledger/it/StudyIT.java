@@ -20,8 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Model selection through the REST API: a 3-fold cross-validation of the bundled sample with its folds, mean and
- * standard deviation (in the execution, the ledger and the report); a 4-trial grid search that names its best trial,
- * and a pipeline trained with that trial's configuration whose model records the study; 400s before anything starts.
+ * standard deviation (in the execution, the ledger and the report); a 4-trial grid search with successive halving that
+ * names its best trial, and a pipeline trained with that trial's configuration whose model records the study; 400s before anything starts.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -81,7 +81,8 @@ class StudyIT extends AbstractIT {
     void fourTrialSearchNamesTheBestAndAPipelineTrainsWithItsConfiguration() throws Exception {
         String dataset = sampleDataset();
         Map<String, String> search = with(MECHANICS, "dataset.name", dataset, "search.method", "grid",
-                "search.space", "{\"train.learning.rate\": [3e-5, 3e-4], \"train.batch.size\": [32, 64]}");
+                "search.space", "{\"train.learning.rate\": [3e-5, 3e-4], \"train.batch.size\": [32, 64]}",
+                "train.epochs", "2", "search.halving", "true");
         search.remove("train.learning.rate");
         search.remove("train.batch.size");
         assertEquals("search.space", firstErrorParameter(post("/api/jobs/tune/executions", parameters(with(search,
@@ -97,14 +98,34 @@ class StudyIT extends AbstractIT {
         List<JsonObject> trials = result.getJsonArray("trials").stream().map(JsonValue::asJsonObject).toList();
         assertEquals(4, trials.size());
         assertEquals("validation", result.getString("split"));
-        int best = 0;
-        for (int t = 0; t < 4; t++) {
-            if (f1(trials.get(t)) > f1(trials.get(best))) {
-                best = t;
+        // Successive halving: every trial trained its first epoch; the best third (2 of 4) went on to the second
+        // from where they stopped, and only those can be the best.
+        List<JsonObject> kept = trials.stream().filter(t -> !t.getBoolean("halted")).toList();
+        assertEquals(2, kept.size(), result::toString);
+        for (JsonObject t : trials) {
+            int perEpoch = (545 + Integer.parseInt(t.getJsonObject("parameters").getString("train.batch.size")) - 1)
+                    / Integer.parseInt(t.getJsonObject("parameters").getString("train.batch.size"));
+            assertEquals((t.getBoolean("halted") ? 1 : 2) * perEpoch, t.getJsonArray("units").getJsonObject(0)
+                    .getInt("steps"), "halted trials trained one epoch of 545 records, the others two: " + t);
+        }
+        int best = kept.get(0).getInt("trial");
+        for (JsonObject t : kept) {
+            if (f1(t) > f1(trials.get(best))) {
+                best = t.getInt("trial");
             }
         }
         assertEquals(best, result.getJsonObject("best").getInt("trial"));
-        assertTrue(f1(trials.get(best)) > f1(trials.get(0)) || best == 0);
+        List<JsonObject> checkpoints = events("job-execution:" + id).stream()
+                .filter(e -> e.getString("action").equals("training.checkpoint")).map(e -> e.getJsonObject("details"))
+                .toList();
+        for (JsonObject t : kept) {
+            String id0 = t.getJsonArray("units").getJsonObject(0).getString("unit");
+            int firstRung = checkpoints.stream().filter(c -> c.getString("unit").equals(id0)
+                    && c.getString("step").equals("train")).mapToInt(c -> c.getInt("steps")).max().orElseThrow();
+            int resumedAt = checkpoints.stream().filter(c -> c.getString("unit").equals(id0)
+                    && c.getString("step").equals("train-more")).mapToInt(c -> c.getInt("steps")).min().orElseThrow();
+            assertTrue(resumedAt > firstRung, id0 + " went on from its first rung's state, not from the start");
+        }
         assertTrue(trials.stream().map(t -> t.getJsonObject("parameters")).distinct().count() == 4);
         JsonObject chosen = result.getJsonObject("best").getJsonObject("parameters");
 
@@ -124,6 +145,7 @@ class StudyIT extends AbstractIT {
         assertEquals(chosen.getString("train.learning.rate"), launched.getString("train.learning.rate"));
         assertEquals(chosen.getString("train.batch.size"), launched.getString("train.batch.size"));
         assertEquals("8", launched.getString("train.max.length"), "the study's other settings come along");
+        assertEquals("2", launched.getString("train.epochs"));
         JsonObject version = get("/api/models/" + model + "/versions/1").object();
         assertEquals("tune:" + id, version.getJsonObject("parameters").getString("training.config"));
         Path provenance = Path.of(version.getJsonObject("artifact").getString("path")).resolve("provenance.json");

@@ -15,7 +15,30 @@ class StudyResultTest {
         Map<String, Double> figures = new LinkedHashMap<>();
         figures.put("macroF1", f1);
         figures.put("accuracy", f1 + 0.01);
-        return new StudyResult.UnitResult(id, trial, fold, "test", 10, figures, 9, 0, false);
+        return new StudyResult.UnitResult(id, trial, fold, "test", 10, figures, 9, 0, false, false);
+    }
+
+    private static StudyResult.UnitResult halted(String id, int trial, double f1) {
+        return new StudyResult.UnitResult(id, trial, -1, "validation", 10, Map.of("macroF1", f1), 3, 0, false, true);
+    }
+
+    @Test
+    void halvingKeepsTheBestThirdAndPicksTheBestAmongThem() {
+        List<Map<String, String>> trials = List.of(Map.of("train.epochs", "2"), Map.of("train.epochs", "3"),
+                Map.of("train.epochs", "4"), Map.of("train.epochs", "5"));
+        StudyPlan plan = StudyPlan.search("grid", trials, 0, true);
+        assertEquals(2, plan.survivors(), "a third of 4, rounded up");
+        List<StudyResult.UnitResult> firstRung = List.of(halted("trial-0", 0, 0.6), halted("trial-1", 1, 0.9),
+                halted("trial-2", 2, 0.6), halted("trial-3", 3, 0.7));
+        assertEquals(List.of(1, 3), StudyResult.survivors(plan, firstRung));
+        assertEquals(List.of(0, 1), StudyResult.survivors(plan, List.of(halted("trial-0", 0, 0.5),
+                halted("trial-1", 1, 0.5), halted("trial-2", 2, 0.5), halted("trial-3", 3, 0.5))), "ties: lower first");
+        // trial 0 had the best first rung of the halted ones but did not train on: it cannot be the best
+        JsonObject result = StudyResult.of(plan, List.of(halted("trial-0", 0, 0.95), unit("trial-1", 1, -1, 0.8),
+                halted("trial-2", 2, 0.6), unit("trial-3", 3, -1, 0.85)));
+        assertEquals(3, result.getJsonObject("best").getInt("trial"));
+        assertEquals(true, result.getJsonArray("trials").getJsonObject(0).getBoolean("halted"));
+        assertEquals(2, result.getJsonObject("halving").getInt("trainedOn"));
     }
 
     @Test
@@ -35,7 +58,7 @@ class StudyResultTest {
     @Test
     void aSearchNamesItsBestTrialAndTheFirstOnATie() {
         StudyPlan plan = StudyPlan.search("grid", List.of(Map.of("train.epochs", "1"), Map.of("train.epochs", "2"),
-                Map.of("train.epochs", "3")), 2);
+                Map.of("train.epochs", "3")), 2, false);
         List<StudyResult.UnitResult> units = List.of(unit("trial-0-fold-0", 0, 0, 0.7), unit("trial-0-fold-1", 0, 1,
                 0.7), unit("trial-1-fold-0", 1, 0, 0.9), unit("trial-1-fold-1", 1, 1, 0.8), unit("trial-2-fold-0",
                 2, 0, 0.8), unit("trial-2-fold-1", 2, 1, 0.9));
@@ -49,7 +72,7 @@ class StudyResultTest {
     @Test
     void missingUnitsAreNamed() {
         StudyPlan plan = StudyPlan.search("random", List.of(Map.of("train.epochs", "1"), Map.of("train.epochs", "2")),
-                0);
+                0, false);
         assertEquals(List.of("trial-1"), StudyResult.missing(plan, Map.of("trial-0", unit("trial-0", 0, -1, 0.5))));
         assertThrows(IllegalArgumentException.class, () -> StudyResult.of(plan, List.of(unit("trial-0", 0, -1,
                 0.5))));
