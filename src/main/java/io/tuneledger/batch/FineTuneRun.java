@@ -129,6 +129,11 @@ public class FineTuneRun {
     TrainingConfig config(Map<String, String> overrides) throws IOException {
         Map<String, String> merged = new LinkedHashMap<>(parameters().asMap());
         merged.putAll(overrides);
+        if (ParameterValues.of(merged).get(TrainingParameters.MAX_LENGTH) == 0) {
+            var tokens = DatasetManifest.parse(dataset().manifest()).statistics().tokens();
+            merged.put(TrainingParameters.MAX_LENGTH.name(), Integer.toString(TrainingParameters.autoMaxLength(
+                    tokens == null ? null : tokens.p95())));
+        }
         ParameterValues values = ParameterValues.of(merged);
         Map<String, Object> settings = new LinkedHashMap<>();
         for (Parameter<?> p : task().parameters()) {

@@ -96,6 +96,7 @@ public class FineTuneJob implements JobDefinition {
         List<Parameter<?>> foreign = new ArrayList<>();
         if (task == TaskType.RETRIEVAL) {
             foreign.add(TrainingParameters.GATE_MIN_MACRO_F1);
+            foreign.add(TrainingParameters.CLASS_WEIGHTS);
             if (!values.get(TrainingParameters.MODE).equals("full")) {
                 errors.add(new ParameterError(TrainingParameters.MODE.name(), "must be full for a retrieval dataset:"
                         + " the encoder is what a retrieval model trains"));

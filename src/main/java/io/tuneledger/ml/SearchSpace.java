@@ -28,7 +28,7 @@ public final class SearchSpace {
     /** The parameters a search may vary. */
     public static final List<Parameter<?>> SEARCHABLE = List.of(TrainingParameters.LEARNING_RATE,
             TrainingParameters.EPOCHS, TrainingParameters.BATCH_SIZE, TrainingParameters.DROPOUT,
-            TrainingParameters.WEIGHT_DECAY, TrainingParameters.WARMUP_RATIO);
+            TrainingParameters.WEIGHT_DECAY, TrainingParameters.WARMUP_RATIO, TrainingParameters.CLASS_WEIGHTS);
 
     /** The space searched when none is given: the settings that matter most for small encoders. */
     public static final String DEFAULT = "{\"train.learning.rate\": {\"min\": 1e-5, \"max\": 3e-4, \"scale\": \"log\"},"
@@ -90,6 +90,9 @@ public final class SearchSpace {
             return new Choices(p, values);
         }
         if (value instanceof JsonObject range) {
+            if (!(p.defaultParsed() instanceof Number)) {
+                throw new IllegalArgumentException(p.name() + " needs a list of values, not a range");
+            }
             for (String key : range.keySet()) {
                 if (!List.of("min", "max", "scale").contains(key)) {
                     throw new IllegalArgumentException(p.name() + ": a range has min, max and scale, not " + key);

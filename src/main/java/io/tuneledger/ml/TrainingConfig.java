@@ -45,7 +45,10 @@ public record TrainingConfig(TrainMode mode, int epochs, int batchSize, float le
         taskSettings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(taskSettings));
     }
 
-    /** The configuration an execution's parameters describe, in {@code mode}. */
+    /**
+     * The configuration an execution's parameters describe, in {@code mode}; {@code train.max.length=auto} must have
+     * been resolved against the dataset first (see {@link TrainingParameters#autoMaxLength}).
+     */
     public static TrainingConfig from(ParameterValues values, TrainMode mode) {
         return builder()
                 .optMode(mode)
@@ -56,6 +59,7 @@ public record TrainingConfig(TrainMode mode, int epochs, int batchSize, float le
                 .optWarmupRatio(values.get(WARMUP_RATIO))
                 .optDropout(values.get(DROPOUT))
                 .optMaxLength(values.get(MAX_LENGTH))
+                .optBalancedClassWeights(values.get(TrainingParameters.CLASS_WEIGHTS).equals("balanced"))
                 .optSeed(values.get(SEED))
                 .optGradClip(values.get(GRAD_CLIP))
                 .optEarlyStoppingPatience(values.get(PATIENCE))
@@ -68,7 +72,7 @@ public record TrainingConfig(TrainMode mode, int epochs, int batchSize, float le
         return from(values, TrainMode.valueOf(values.get(MODE).toUpperCase(Locale.ROOT)));
     }
 
-    /** The configuration as parameters, by their names (and the class weighting, which has no parameter). */
+    /** The configuration as parameters, by their names. */
     public Map<String, Object> asParameters() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put(MODE.name(), mode.name().toLowerCase(Locale.ROOT));
@@ -83,7 +87,7 @@ public record TrainingConfig(TrainMode mode, int epochs, int batchSize, float le
         m.put(GRAD_CLIP.name(), gradClip);
         m.put(PATIENCE.name(), earlyStoppingPatience);
         m.put(CHECKPOINT_EVERY_STEPS.name(), checkpointEverySteps);
-        m.put("train.class.weights", balancedClassWeights ? "balanced" : "none");
+        m.put(TrainingParameters.CLASS_WEIGHTS.name(), balancedClassWeights ? "balanced" : "none");
         m.putAll(taskSettings);
         return m;
     }

@@ -14,6 +14,21 @@ public final class TrainingParameters {
     private TrainingParameters() {
     }
 
+    /** The word for a setting taken from the dataset ({@code train.max.length=auto}). */
+    public static final String AUTO = "auto";
+
+    /**
+     * {@code train.max.length=auto}: the 95th percentile of the dataset's token lengths rounded up to a multiple of
+     * 16, between 16 and 512; 128 when the dataset has no token statistics.
+     */
+    public static int autoMaxLength(Long p95) {
+        if (p95 == null) {
+            return 128;
+        }
+        long rounded = (p95 + 15) / 16 * 16;
+        return (int) Math.max(16, Math.min(512, rounded));
+    }
+
     public static final Parameter<String> BASE_MODEL = Parameter.of("base.model", BaseModel.ALL_MINILM_L6_V2.id(),
             "Starting weights: " + String.join(" | ", Arrays.stream(BaseModel.values()).map(BaseModel::id).toList())
                     + " | a directory inside a data root holding config.json, model.safetensors and tokenizer.json | name:version of a"
@@ -35,8 +50,14 @@ public final class TrainingParameters {
             "Share of the steps with linear warm-up");
     public static final Parameter<Float> DROPOUT = Parameter.floating("train.dropout", "0.1", 0, 0.9,
             "Dropout rate while training");
-    public static final Parameter<Integer> MAX_LENGTH = Parameter.integer("train.max.length", 128, 8, 512,
-            "Tokens per text; longer texts are truncated");
+    public static final Parameter<Integer> MAX_LENGTH = Parameter.of("train.max.length", "128",
+            "Tokens per text; longer texts are truncated. auto: the dataset's 95th percentile of token lengths"
+                    + " (from its manifest), rounded up to a multiple of 16, between 16 and 512",
+            ValueRule.integer(8, 512).or(AUTO), v -> v.strip().equals(AUTO) ? 0 : Integer.parseInt(v.strip()));
+    public static final Parameter<String> CLASS_WEIGHTS = Parameter.choice("train.class.weights",
+            "Weights of the classes in the loss (task=classification): none, or balanced (each class weighs the"
+                    + " inverse of its share of the train split, so that a rare label counts as much as a common one)",
+            "none", "balanced");
     public static final Parameter<Long> SEED = Parameter.longInteger("train.seed", 42, Long.MIN_VALUE, Long.MAX_VALUE,
             "Seed of the head's initialisation, the data order and dropout");
     public static final Parameter<Float> GRAD_CLIP = Parameter.floating("train.grad.clip", "1.0", 0, 1000,
@@ -68,7 +89,7 @@ public final class TrainingParameters {
 
     /** The parameters that make a {@link TrainingConfig}, in the order provenance lists them. */
     public static final List<Parameter<?>> CONFIG = List.of(MODE, EPOCHS, BATCH_SIZE, LEARNING_RATE, WEIGHT_DECAY,
-            WARMUP_RATIO, DROPOUT, MAX_LENGTH, SEED, GRAD_CLIP, PATIENCE, CHECKPOINT_EVERY_STEPS);
+            WARMUP_RATIO, DROPOUT, MAX_LENGTH, CLASS_WEIGHTS, SEED, GRAD_CLIP, PATIENCE, CHECKPOINT_EVERY_STEPS);
 
     public static final Parameter<String> TRAINING_CONFIG = Parameter.of("training.config", null,
             "tune:<execution id>: train with the configuration of the best trial of a completed tune job (the"

@@ -100,6 +100,41 @@ class PipelineIT extends AbstractIT {
     }
 
     /**
+     * {@code train.max.length=auto} takes the dataset's 95th percentile of token lengths (rounded up to a multiple of
+     * 16) from its manifest, and {@code train.class.weights=balanced} weighs the rarer label up: both recorded in the
+     * model's provenance as the values used; the words are refused where they do not apply.
+     */
+    @Test
+    void autoMaxLengthAndBalancedClassWeightsAreTakenFromTheDataset() throws Exception {
+        String name = unique("auto-length");
+        Path input = writeInput(name, 300, (round, m) -> jakarta.json.Json.createObjectBuilder()
+                .add("id", m.getString("id")).add("label", m.getString("label"))
+                .add("text", String.join(" ", java.util.Arrays.stream(m.getString("text").split("\\s+")).limit(12)
+                        .toList())).build());
+        JsonObject prepared = awaitEnd(startJob("prepare-dataset", Map.of("dataset.name", name, "input.path",
+                input.getFileName().toString())).getJsonNumber("executionId").longValue(), Duration.ofMinutes(5));
+        assertEquals("COMPLETED", prepared.getString("batchStatus"), prepared::toString);
+        long p95 = manifest(name, "1").getJsonObject("tokens").getJsonNumber("p95").longValue();
+        long expected = Math.max(16, Math.min(512, (p95 + 15) / 16 * 16));
+        assertTrue(expected < 128, "short texts: " + p95 + " tokens at the 95th percentile");
+
+        assertEquals("train.max.length", firstErrorParameter(post("/api/jobs/fine-tune/executions", parameters(
+                Map.of("dataset.name", name, "model.name", name, "train.max.length", "automatic")))));
+        Map<String, String> params = with(MECHANICS, "dataset.name", name, "model.name", name,
+                "train.max.length", "auto", "train.class.weights", "balanced");
+        JsonObject done = awaitEnd(startJob("fine-tune", params).getJsonNumber("executionId").longValue(),
+                Duration.ofMinutes(10));
+        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+        assertEquals("auto", done.getJsonObject("parameters").getString("train.max.length"));
+        JsonObject version = get("/api/models/" + name + "/versions/1").object();
+        JsonObject training = jakarta.json.Json.createReader(new java.io.StringReader(Files.readString(Path.of(
+                version.getJsonObject("artifact").getString("path")).resolve("provenance.json")))).readObject()
+                .getJsonObject("training");
+        assertEquals(expected, training.getInt("train.max.length"), "the length really used: " + training);
+        assertEquals("balanced", training.getString("train.class.weights"));
+    }
+
+    /**
      * What an auditor gets for this run: the model card, and the model's report in HTML and PDF with the lineage
      * hashes from the source file to the predictions, the loss curves, the gate and the chain's verification; each
      * download is in the ledger with the SHA-256 of the bytes served.
