@@ -77,6 +77,44 @@ class StudyIT extends AbstractIT {
                 && html.text().contains(String.format(java.util.Locale.ROOT, "%.3f", mean)), "the report's section");
     }
 
+    /**
+     * Retrieval through the same seam: folds grouped by answer document (no document is both trained on and held
+     * out), each fold scored by MRR@10 on its held-out queries against all the version's documents.
+     */
+    @Test
+    void retrievalFoldsKeepEachAnswerDocumentInOneFold() throws Exception {
+        String dataset = unique("qa-cv");
+        JsonObject prepared = awaitEnd(startJob("prepare-dataset", Map.of("dataset.name", dataset, "task",
+                "retrieval", "input.path", "manpages-qa-en.jsonl", "positive.id.field", "doc"))
+                .getJsonNumber("executionId").longValue(), Duration.ofMinutes(5));
+        assertEquals("COMPLETED", prepared.getString("batchStatus"), prepared::toString);
+        JsonObject launched = startJob("cross-validate", Map.of("dataset.name", dataset, "folds", "2",
+                "train.epochs", "1", "train.max.length", "16", "train.batch.size", "32", "train.learning.rate",
+                "1e-4", "checkpoint.every.steps", "4"));
+        JsonObject done = awaitEnd(launched.getJsonNumber("executionId").longValue(), Duration.ofMinutes(10));
+        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+        JsonObject result = done.getJsonObject("result");
+        assertEquals("mrr@10", result.getString("primary"), result::toString);
+        assertEquals(2, result.getJsonArray("perFold").size());
+        Path folds = storeHome().resolve("runs").resolve(launched.getJsonNumber("instanceId").toString())
+                .resolve("folds");
+        java.util.Set<String> heldOut0 = docs(folds.resolve("fold-0").resolve("test.jsonl"));
+        java.util.Set<String> heldOut1 = docs(folds.resolve("fold-1").resolve("test.jsonl"));
+        assertTrue(heldOut0.stream().noneMatch(heldOut1::contains), "an answer document is in one fold only");
+        assertTrue(docs(folds.resolve("fold-0").resolve("train.jsonl")).stream().noneMatch(heldOut0::contains),
+                "no held-out answer is trained on");
+        assertTrue(Files.exists(folds.resolve("fold-0").resolve("documents.jsonl")), "each fold ranks all documents");
+        for (JsonValue v : result.getJsonArray("perFold")) {
+            double mrr = v.asJsonObject().getJsonObject("figures").getJsonNumber(result.getString("primary"))
+                    .doubleValue();
+            assertTrue(mrr > 0.3, "each fold ranks answers far above chance: " + v);
+        }
+    }
+
+    private static java.util.Set<String> docs(Path file) throws Exception {
+        return readJsonl(file).stream().map(o -> o.getString("doc")).collect(java.util.stream.Collectors.toSet());
+    }
+
     @Test
     void fourTrialSearchNamesTheBestAndAPipelineTrainsWithItsConfiguration() throws Exception {
         String dataset = sampleDataset();
