@@ -48,8 +48,8 @@ final class PartitionSlots {
     }
 
     /**
-     * Waits for one of {@code slots} slots of {@code executionId}, granted in partition order (the lowest waiting
-     * {@code index} first); the caller must {@link #release} it.
+     * Waits for one of {@code slots} slots of {@code executionId}, granted to the lowest waiting {@code index} first
+     * (a partition that reaches the queue while a slot is free takes it); the caller must {@link #release} it.
      */
     static void acquire(long executionId, int slots, int index) throws InterruptedException {
         SLOTS.computeIfAbsent(executionId, id -> new Slots(slots)).acquire(index);

@@ -187,8 +187,8 @@ class ServerKillIT extends ManualServerIT {
 
     /**
      * A 3-fold cross-validation, one fold at a time (6 updates each, a checkpoint every 2), killed while the second
-     * fold trains: the restart does not train the finished first fold again, resumes the second from its own last
-     * checkpoint, and ends with the per-fold figures of an uninterrupted run.
+     * fold to run trains: the restart does not train the finished fold again, resumes the killed one from its own
+     * last checkpoint, runs the third, and ends with the per-fold figures of an uninterrupted run.
      */
     private void killedCrossValidationRerunsOnlyItsUnfinishedFolds(String data) throws Exception {
         Map<String, String> cv = with(MECHANICS, "dataset.name", data, "folds", "3");
@@ -200,31 +200,46 @@ class ServerKillIT extends ManualServerIT {
         long first = launched.getJsonNumber("executionId").longValue();
         Path units = storeHome().resolve("runs").resolve(launched.getJsonNumber("instanceId").toString())
                 .resolve("units");
+        // One fold trains at a time; which one comes first is up to the batch runtime's threads. Kill when one fold
+        // has finished and the next has committed its first checkpoint (its second state file exists only then).
+        List<String> folds = List.of("fold-0", "fold-1", "fold-2");
+        String finished;
+        String killedFold;
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (!(Files.exists(units.resolve("fold-0").resolve("result.json"))
-                && Files.exists(units.resolve("fold-1").resolve("train").resolve("state-4.safetensors")))) {
-            // state-4 is written only after the checkpoint naming state-2 committed
+        while (true) {
+            List<String> done = folds.stream().filter(f -> Files.exists(units.resolve(f).resolve("result.json")))
+                    .toList();
+            List<String> running = folds.stream().filter(f -> !done.contains(f)
+                    && Files.exists(units.resolve(f).resolve("train").resolve("state-4.safetensors"))).toList();
+            assertTrue(done.size() < 2, "two folds ended before the kill: " + done);
+            if (done.size() == 1 && running.size() == 1) {
+                finished = done.get(0);
+                killedFold = running.get(0);
+                break;
+            }
             assertTrue(System.nanoTime() < deadline, "the second fold did not reach its second checkpoint");
-            assertTrue(Files.notExists(units.resolve("fold-1").resolve("result.json")), "fold 1 ended before the kill");
             Thread.sleep(20);
         }
         killServer();
         controller.start(CONTAINER);
+        String killed = killedFold;
+        String ended = finished;
+        String third = folds.stream().filter(f -> !f.equals(killed) && !f.equals(ended)).findFirst().orElseThrow();
         List<JsonObject> before = checkpoints(first);
-        int committed = before.stream().filter(e -> e.getString("unit").equals("fold-1"))
+        int committed = before.stream().filter(e -> e.getString("unit").equals(killed))
                 .mapToInt(e -> e.getInt("steps")).max().orElseThrow();
         assertTrue(committed >= 2 && committed < 6, "killed inside the second fold: " + committed + " of 6 steps");
-        assertTrue(before.stream().noneMatch(e -> e.getString("unit").equals("fold-2")), "fold 2 had not started");
+        assertTrue(before.stream().noneMatch(e -> e.getString("unit").equals(third)), "the third fold had not started");
 
         long second = restart(first, Map.of()).getJsonNumber("executionId").longValue();
         JsonObject done = awaitEnd(second, Duration.ofMinutes(10));
         assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
         List<JsonObject> after = checkpoints(second);
-        assertTrue(after.stream().noneMatch(e -> e.getString("unit").equals("fold-0")),
+        assertTrue(after.stream().noneMatch(e -> e.getString("unit").equals(ended)),
                 "the finished fold was not trained again: " + after);
-        assertEquals(committed + 2, after.stream().filter(e -> e.getString("unit").equals("fold-1"))
-                .mapToInt(e -> e.getInt("steps")).min().orElseThrow(), "fold 1 resumed after its last checkpoint");
-        assertEquals(3, after.stream().filter(e -> e.getString("unit").equals("fold-2")).count());
+        assertEquals(committed + 2, after.stream().filter(e -> e.getString("unit").equals(killed))
+                .mapToInt(e -> e.getInt("steps")).min().orElseThrow(), "the killed fold resumed after its last checkpoint");
+        assertEquals(3, after.stream().filter(e -> e.getString("unit").equals(third)).count());
         assertEquals(reference.getJsonObject("result").getJsonArray("perFold"),
                 done.getJsonObject("result").getJsonArray("perFold"),
                 "the per-fold figures equal the uninterrupted run's");
