@@ -157,13 +157,13 @@ public class FineTuneRun {
     }
 
     /**
-     * Opens a study unit's run: its fold's data (or the dataset version's own splits) and its trial's configuration.
+     * Opens a study unit's run: its fold's data (or the dataset version's own splits) with its trial's configuration.
      */
-    TaskRun open(StudyPlan.Unit unit) throws IOException {
+    TaskRun open(StudyPlan.Unit unit, TrainingConfig config) throws IOException {
         DatasetVersion d = dataset();
         Path data = unit.fold() < 0 ? Path.of(d.path()) : dir().resolve(FOLDS_DIR).resolve("fold-" + unit.fold());
         String ref = unit.fold() < 0 ? d.ref() : d.ref() + " fold " + unit.fold();
-        return task().open(new RunSpec(data, ref, start(), config(study().trials().get(unit.trial()))));
+        return task().open(new RunSpec(data, ref, start(), config));
     }
 
     /** Opens the task's run on this job's dataset, starting weights and configuration. */

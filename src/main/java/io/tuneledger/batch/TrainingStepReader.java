@@ -5,6 +5,7 @@ import io.tuneledger.data.JsonlFiles;
 import io.tuneledger.job.StepProgress;
 import io.tuneledger.ml.StudyPlan;
 import io.tuneledger.ml.TaskRun;
+import io.tuneledger.ml.TrainingConfig;
 import io.tuneledger.ml.TrainingSession;
 import jakarta.batch.api.BatchProperty;
 import jakarta.enterprise.context.Dependent;
@@ -68,7 +69,8 @@ public class TrainingStepReader extends CheckpointedItemReader<Integer, Training
     @Override
     protected void openAt(TrainingPosition checkpoint) throws Exception {
         TrainingPosition position = checkpoint;
-        StudyPlan.Unit studyUnit = unit == null || unit.isBlank() ? null : run.study().unit(unit);
+        StudyPlan plan = unit == null || unit.isBlank() ? null : run.study();
+        StudyPlan.Unit studyUnit = plan == null ? null : plan.unit(unit);
         if (studyUnit != null && position != null && run.unitScored(studyUnit, position.steps())) {
             LOG.info(() -> LogId.TRAINING_RESUMES + " Study unit " + studyUnit.id() + " had finished and been scored"
                     + " before the restart; it is not trained again");
@@ -77,12 +79,13 @@ public class TrainingStepReader extends CheckpointedItemReader<Integer, Training
         }
         if (studyUnit != null) {
             PartitionSlots.acquire(jobContext.getExecutionId(), Integer.parseInt(slots.strip()),
-                    run.study().units().indexOf(studyUnit));
+                    plan.units().indexOf(studyUnit));
             holdsSlot = true;
         }
         Path dir = studyUnit == null ? run.dir().resolve(FineTuneRun.TRAIN_DIR)
                 : run.unitDir(studyUnit.id()).resolve(FineTuneRun.TRAIN_DIR);
-        TaskRun taskRun = studyUnit == null ? run.open() : run.open(studyUnit);
+        TrainingConfig config = studyUnit == null ? run.config() : run.config(plan.trials().get(studyUnit.trial()));
+        TaskRun taskRun = studyUnit == null ? run.open() : run.open(studyUnit, config);
         TrainingSession session;
         try {
             session = taskRun.newSession(dir);
@@ -90,8 +93,7 @@ public class TrainingStepReader extends CheckpointedItemReader<Integer, Training
             taskRun.close();
             throw e;
         }
-        int epochs = (studyUnit == null ? run.config() : run.config(run.study().trials().get(studyUnit.trial())))
-                .epochs();
+        int epochs = config.epochs();
         int budget = unitEpochs == null || unitEpochs.isBlank() ? 0 : Integer.parseInt(unitEpochs.strip());
         step = new TrainingStep(taskRun, session, dir, epochs, studyUnit, budget);
         if (position == null && studyUnit != null && "first-rung".equals(unitFrom)) {

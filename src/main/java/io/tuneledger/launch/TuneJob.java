@@ -60,12 +60,14 @@ public class TuneJob implements JobDefinition {
                         + " the space"));
             }
         }
-        long trials = values.get(JobParameters.SEARCH_METHOD).equals("grid") ? space.gridSize()
-                : values.get(JobParameters.TRIALS);
-        if (values.get(JobParameters.SEARCH_METHOD).equals("grid") && !space.isGrid()) {
+        boolean grid = values.get(JobParameters.SEARCH_METHOD).equals("grid");
+        if (grid && !space.isGrid()) {
             errors.add(new ParameterError(JobParameters.SEARCH_SPACE.name(), "a grid search needs a list of values"
                     + " for every parameter, not a range"));
-        } else if (values.get(JobParameters.SEARCH_METHOD).equals("grid") && trials > 64) {
+            return errors;
+        }
+        long trials = grid ? space.gridSize() : values.get(JobParameters.TRIALS);
+        if (grid && trials > 64) {
             errors.add(new ParameterError(JobParameters.SEARCH_SPACE.name(), "the grid has " + trials
                     + " combinations; at most 64 are searched (use search.method=random with trials)"));
         } else if (trials * Math.max(1, values.get(JobParameters.TUNE_FOLDS)) > MAX_RUNS) {

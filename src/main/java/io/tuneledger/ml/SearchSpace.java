@@ -143,12 +143,14 @@ public final class SearchSpace {
         return dimensions.stream().allMatch(d -> d instanceof Choices);
     }
 
-    /** The number of combinations of a grid search. */
+    /** The number of combinations of a grid search (at most 64 values a list, so no overflow). */
     public long gridSize() {
+        if (!isGrid()) {
+            throw new IllegalStateException("a grid needs a list of values for every parameter");
+        }
         long n = 1;
         for (Dimension d : dimensions) {
-            n *= d instanceof Choices c ? c.values().size() : Long.MAX_VALUE / 2;
-            n = Math.min(n, Long.MAX_VALUE / 128);
+            n *= ((Choices) d).values().size();
         }
         return n;
     }
