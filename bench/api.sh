@@ -28,3 +28,13 @@ await() {  # execution id -> its JSON once it ends
 T='def t(s): (s | sub("\\.[0-9]+"; "") | fromdateiso8601) + (s | capture("\\.(?<f>[0-9]+)").f // "0" | ("0." + .) | tonumber);'
 secs() { jq -r "$T"' t(.endTime) - t(.startTime)' | xargs printf '%.2f\n'; }
 step_secs() { jq -r --arg s "$1" "$T"' .steps[] | select(.stepName == $s) | t(.endTime) - t(.startTime)' | xargs printf '%.2f\n'; }
+
+# Makes sure jq is there and the server is built (mvn package when it is not), starts the provisioned server unless
+# one is running, and stops it again when the script exits if it started it.
+bench_server() {
+  command -v jq >/dev/null || { echo "jq is needed" >&2; exit 2; }
+  [ -f target/tuneledger.war ] && [ -x target/server/bin/standalone.sh ] || mvn -B -q package -DskipTests
+  started=0
+  if ! bin/tuneledger server status >/dev/null 2>&1; then bin/tuneledger server start; started=1; fi
+  trap '[ "$started" = 1 ] && bin/tuneledger server stop' EXIT
+}

@@ -12,11 +12,7 @@ cd "$(dirname "$0")/.."
 KEYS="${KEYS:-25}" POLLS="${POLLS:-500}" CLIENTS="${CLIENTS:-20}"
 OUT=bench/results-load.md
 export TUNELEDGER_URL="${TUNELEDGER_URL:-https://localhost:8443}"
-command -v jq >/dev/null || { echo "jq is needed" >&2; exit 2; }
-[ -f target/tuneledger.war ] && [ -x target/server/bin/standalone.sh ] || mvn -B -q package -DskipTests
-started=0
-if ! bin/tuneledger server status >/dev/null 2>&1; then bin/tuneledger server start; started=1; fi
-trap '[ "$started" = 1 ] && bin/tuneledger server stop' EXIT
+bench_server
 work=$(mktemp -d)
 run=$(date +%s)
 echo "Load before the run: $(cut -d' ' -f1-3 /proc/loadavg) (should be near 0)"

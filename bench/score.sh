@@ -14,12 +14,8 @@ ROUNDS="${ROUNDS:-1}"
 OUT=bench/results-score.md
 export TUNELEDGER_URL="${TUNELEDGER_URL:-https://localhost:8443}"
 [ -f "$CORPUS" ] || { echo "no corpus at $CORPUS (set CORPUS=...)" >&2; exit 2; }
-command -v jq >/dev/null || { echo "jq is needed" >&2; exit 2; }
 
-[ -f target/tuneledger.war ] && [ -x target/server/bin/standalone.sh ] || mvn -B -q package -DskipTests
-started=0
-if ! bin/tuneledger server status >/dev/null 2>&1; then bin/tuneledger server start; started=1; fi
-trap '[ "$started" = 1 ] && bin/tuneledger server stop' EXIT
+bench_server
 
 store=target/server/standalone/data/tuneledger
 mkdir -p "$store/inbox"

@@ -14,12 +14,8 @@ TRIALS_SPACE="${TRIALS_SPACE:-{\"train.learning.rate\": [5e-5, 2e-4], \"train.ba
 SETTINGS='"train.epochs": "1", "train.max.length": "64"'
 OUT=bench/results-study.md
 export TUNELEDGER_URL="${TUNELEDGER_URL:-https://localhost:8443}"
-command -v jq >/dev/null || { echo "jq is needed" >&2; exit 2; }
 
-[ -f target/tuneledger.war ] && [ -x target/server/bin/standalone.sh ] || mvn -B -q package -DskipTests
-started=0
-if ! bin/tuneledger server status >/dev/null 2>&1; then bin/tuneledger server start; started=1; fi
-trap '[ "$started" = 1 ] && bin/tuneledger server stop' EXIT
+bench_server
 echo "Load before the run: $(cut -d' ' -f1-3 /proc/loadavg) (should be near 0)"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }

@@ -609,7 +609,7 @@
       Object.keys(labels).length ? table(['Label', 'Records'].concat(Object.keys(splits)),
         Object.entries(labels).map(([label, n]) => [label, number(n)].concat(Object.values(splits)
           .map(sp => number((sp.labels || {})[label] || 0)))), { id: 'card-labels' })
-        : table(['Split', 'Pairs'], Object.entries(splits).map(([name, sp]) => [name, number(sp.records)]),
+        : table(['Split', counts.documents ? 'Pairs' : 'Texts'], Object.entries(splits).map(([name, sp]) => [name, number(sp.records)]),
           { id: 'card-splits' }),
       h('h3', {}, 'Evaluation on the ' + (evaluationFigures.split || 'test') + ' split'),
       Array.isArray(evaluationFigures.compared) ? comparedTable(evaluationFigures.compared) : [

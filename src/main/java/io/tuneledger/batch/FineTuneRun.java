@@ -286,6 +286,30 @@ public class FineTuneRun {
                 .add("resultSha256", io.tuneledger.data.JsonlFiles.sha256(file)).build());
     }
 
+    /**
+     * Where the starting weights came from when {@code base.model} names a registered model version (an adapted base
+     * model, or incremental training): that version, its task, the SHA-256 of its weights, the job that made it and
+     * the dataset (for an adapted model, the corpus) it was trained on with that dataset's content hash, as its own
+     * provenance records them; empty for a shipped base model or a directory.
+     */
+    java.util.Optional<jakarta.json.JsonObject> baseOrigin() throws IOException {
+        if (!(BaseModelRef.parse(parameters().get(TrainingParameters.BASE_MODEL))
+                instanceof BaseModelRef.Registered registered)) {
+            return java.util.Optional.empty();
+        }
+        ModelVersion base = models.resolve(registered.model().name(), registered.model().version())
+                .orElseThrow(() -> new IllegalStateException("No registered model " + registered.model()));
+        var provenance = JsonFiles.read(Path.of(base.path()).resolve(io.tuneledger.ml.Provenance.FILE));
+        var origin = Json.createObjectBuilder().add("model", base.ref()).add("task", provenance.getString("task"))
+                .add("weightsSha256", base.weightsSha256());
+        for (String key : java.util.List.of("job", "dataset")) {
+            if (provenance.get(key) instanceof jakarta.json.JsonObject o) {
+                origin.add(key, o);
+            }
+        }
+        return java.util.Optional.of(origin.build());
+    }
+
     TrainingRecord training() throws IOException {
         return TrainingRecord.fromJson(JsonFiles.read(dir().resolve(TRAIN_DIR).resolve(RESULT_FILE)));
     }

@@ -3,6 +3,7 @@ package io.tuneledger.batch;
 import io.tuneledger.data.BeirRecordSource;
 import io.tuneledger.data.CsvFileSource;
 import io.tuneledger.data.DataStore;
+import io.tuneledger.data.DatasetAssembler;
 import io.tuneledger.data.DatasetParameters;
 import io.tuneledger.data.FieldMapping;
 import io.tuneledger.data.IngestOutcome;
@@ -13,6 +14,7 @@ import io.tuneledger.data.JsonlRecordSource;
 import io.tuneledger.data.PairFields;
 import io.tuneledger.data.RecordSource;
 import io.tuneledger.data.SourcePosition;
+import io.tuneledger.data.SourceRecord;
 import io.tuneledger.job.StepProgress;
 import io.tuneledger.ml.TaskType;
 import jakarta.batch.api.BatchProperty;
@@ -96,6 +98,11 @@ public class IngestRecordReader extends CheckpointedItemReader<IngestOutcome, So
     private boolean jdbc;
     private boolean beir;
 
+    /** Adaptation texts have no label: they carry {@link DatasetAssembler#TEXT_LABEL} through de-duplication. */
+    private boolean adaptation() {
+        return TaskType.ADAPTATION.id().equals(DatasetParameters.TASK.parse(task));
+    }
+
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.strip();
     }
@@ -111,6 +118,7 @@ public class IngestRecordReader extends CheckpointedItemReader<IngestOutcome, So
                 ? FieldMapping.pairs(id, new PairFields(DatasetParameters.QUERY_FIELD.parse(queryField),
                         DatasetParameters.POSITIVE_FIELD.parse(positiveField), blankToNull(positiveIdField),
                         blankToNull(negativeField)))
+                : adaptation() ? FieldMapping.unlabelled(id, DatasetParameters.TEXT_FIELD.parse(textField))
                 : new FieldMapping(id, DatasetParameters.TEXT_FIELD.parse(textField),
                         DatasetParameters.LABEL_FIELD.parse(labelField));
         int max = DatasetParameters.MAX_RECORD_BYTES.parse(maxRecordBytes);
@@ -134,6 +142,11 @@ public class IngestRecordReader extends CheckpointedItemReader<IngestOutcome, So
     @Override
     protected IngestOutcome readNext() throws Exception {
         IngestOutcome next = source.next();
+        if (next instanceof IngestOutcome.Accepted a && a.record().label() == null) {
+            SourceRecord r = a.record();
+            next = new IngestOutcome.Accepted(new SourceRecord(r.id(), r.text(), DatasetAssembler.TEXT_LABEL,
+                    r.lineNumber()));
+        }
         if (next == null) {
             writeSummary();
         }

@@ -115,6 +115,11 @@ public final class JobParameters {
             DatasetParameters.DATASET_NAME.describedAs("Dataset to train on"), DATASET_VERSION),
             TrainingParameters.ALL);
 
+    /** Domain adaptation: the corpus (a dataset version prepared with task=adaptation) and its training parameters. */
+    public static final List<Parameter<?>> ADAPT = concat(List.of(
+            DatasetParameters.DATASET_NAME.describedAs("Corpus to adapt to (prepared with task=adaptation)"),
+            DATASET_VERSION), TrainingParameters.ADAPT);
+
     /** Cross-validation: the dataset, the folds, and fine-tune's training parameters (no model is registered). */
     public static final List<Parameter<?>> CROSS_VALIDATE = concat(List.of(
             DatasetParameters.DATASET_NAME.describedAs("Dataset to cross-validate on"), DATASET_VERSION, FOLDS,

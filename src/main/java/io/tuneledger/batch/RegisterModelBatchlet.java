@@ -85,6 +85,10 @@ public class RegisterModelBatchlet extends AbstractBatchlet {
             if (origin.isPresent()) {
                 record = jakarta.json.Json.createObjectBuilder(record).add("configuration", origin.get()).build();
             }
+            var base = run.baseOrigin();
+            if (base.isPresent()) {
+                record = jakarta.json.Json.createObjectBuilder(record).add("baseModelOrigin", base.get()).build();
+            }
             weightsSha = task.export(artifact, record);
         }
         String sha = weightsSha;

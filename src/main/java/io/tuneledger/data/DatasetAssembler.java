@@ -34,6 +34,8 @@ public final class DatasetAssembler {
     public static final String DOCUMENTS = "documents.jsonl";
     /** The one label retrieval pairs carry through de-duplication and the split. */
     public static final String PAIR_LABEL = "pair";
+    /** The one label adaptation texts (which have none) carry through de-duplication and the split. */
+    public static final String TEXT_LABEL = "text";
 
     /** Files of a dataset version, in the order their hashes enter the content hash. */
     public static final List<String> FILES = List.of("train.jsonl", "validation.jsonl", "test.jsonl",
@@ -79,7 +81,8 @@ public final class DatasetAssembler {
     public static Result assemble(Path staging, Path out, EdaAugmenter augmenter, TaskType task)
             throws IOException {
         boolean pairs = task == TaskType.RETRIEVAL;
-        if (pairs && augmenter != null) {
+        boolean unlabelled = task == TaskType.ADAPTATION;
+        if ((pairs || unlabelled) && augmenter != null) {
             throw new IllegalArgumentException("augmentation applies to classification only");
         }
         List<String> fileNames = files(task);
@@ -130,7 +133,7 @@ public final class DatasetAssembler {
                 }
                 if (status.equals(Deduplicator.Status.DUPLICATE.name())) {
                     JsonObjectBuilder dup = Json.createObjectBuilder().add("line", line).add("id", r.getString("id"));
-                    if (!pairs) {
+                    if (!pairs && !unlabelled) {
                         dup.add("label", r.getString("label"));
                     }
                     duplicates.write(dup.add("kind", d.getString("kind"))
@@ -152,6 +155,9 @@ public final class DatasetAssembler {
                     if (pair.negativeId() != null) {
                         documents.putIfAbsent(pair.negativeId(), pair.negative());
                     }
+                } else if (unlabelled) {
+                    w.write(Json.createObjectBuilder().add("id", r.getString("id")).add("text", r.getString("text"))
+                            .add("line", line).build());
                 } else {
                     w.write(Json.createObjectBuilder().add("id", r.getString("id")).add("text", r.getString("text"))
                             .add("label", r.getString("label")).add("line", line).build());

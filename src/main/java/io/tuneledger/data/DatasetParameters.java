@@ -21,7 +21,8 @@ public final class DatasetParameters {
             "Name of the dataset; each run adds a version").required();
     public static final Parameter<String> TASK = Parameter.of("task", TaskType.CLASSIFICATION.id(),
             "What the dataset trains: classification (texts with labels) or retrieval (queries with the documents that"
-                    + " answer them); fine-tune follows it",
+                    + " answer them), which fine-tune follows; or adaptation (unlabelled texts: a corpus for the adapt"
+                    + " job)",
             ValueRule.oneOf(Arrays.stream(TaskType.values()).map(TaskType::id).toList()), String::strip);
     public static final Parameter<String> INPUT_PATH = Parameter.text("input.path", null,
             "Input file (a directory for input.format=beir): absolute, or relative to a data root (the store's inbox/,"

@@ -74,18 +74,36 @@ public class FineTuneJob implements JobDefinition {
      */
     static java.util.Optional<DatasetManifest> checkDataset(ParameterValues values, DatasetRegistry datasets,
             List<ParameterError> errors) {
+        var registered = registered(values, datasets, "prepare-dataset", errors);
+        if (registered.isEmpty()) {
+            return registered;
+        }
+        DatasetManifest manifest = registered.get();
+        if (TaskType.ADAPTATION.id().equals(manifest.task())) {
+            errors.add(new ParameterError(DatasetParameters.DATASET_NAME.name(), manifest.ref() + " is a corpus of"
+                    + " unlabelled texts (task=adaptation): the adapt job trains on it; this job needs a dataset"
+                    + " prepared with task=classification or task=retrieval"));
+            return java.util.Optional.empty();
+        }
+        TaskType.byId(manifest.task()).ifPresent(task -> checkTaskParameters(task, values, errors));
+        return java.util.Optional.of(manifest);
+    }
+
+    /**
+     * The manifest of the dataset version that {@code dataset.name} and {@code dataset.version} name; a 400 saying to
+     * run {@code prepare} first when none is registered.
+     */
+    static java.util.Optional<DatasetManifest> registered(ParameterValues values, DatasetRegistry datasets,
+            String prepare, List<ParameterError> errors) {
         String name = values.get(DatasetParameters.DATASET_NAME);
         VersionRef version = values.get(JobParameters.DATASET_VERSION);
         var dataset = datasets.resolve(name, version);
         if (dataset.isEmpty()) {
             errors.add(new ParameterError(version instanceof VersionRef.Latest ? DatasetParameters.DATASET_NAME.name()
                     : JobParameters.DATASET_VERSION.name(), "no dataset version " + name + " " + version
-                            + " is registered; run prepare-dataset first"));
-            return java.util.Optional.empty();
+                            + " is registered; run " + prepare + " first"));
         }
-        DatasetManifest manifest = DatasetManifest.parse(dataset.get().manifest());
-        TaskType.byId(manifest.task()).ifPresent(task -> checkTaskParameters(task, values, errors));
-        return java.util.Optional.of(manifest);
+        return dataset.map(d -> DatasetManifest.parse(d.manifest()));
     }
 
     /**

@@ -60,6 +60,10 @@ public class PipelineJob implements JobDefinition {
             parameters.put(tokenizer, BaseModel.byId(parameters.get(TrainingParameters.BASE_MODEL.name()))
                     .map(BaseModel::id).orElse(DatasetParameters.TOKENIZER.defaultValue()));
         }
+        if (TaskType.ADAPTATION.id().equals(parameters.get(DatasetParameters.TASK.name()))) {
+            return List.of(new ParameterError(DatasetParameters.TASK.name(), "adaptation prepares a corpus for the"
+                    + " adapt job (prepare-dataset, then adapt); the pipeline trains classification or retrieval"));
+        }
         List<ParameterError> errors = new ArrayList<>(prepareDataset.prepare(parameters));
         StudyConfigs.apply(parameters, executions, errors);
         FineTuneJob.checkBaseModel(ParameterValues.of(parameters), models, store, errors);

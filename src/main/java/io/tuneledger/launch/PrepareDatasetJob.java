@@ -5,6 +5,7 @@ import io.tuneledger.config.Parameter;
 import io.tuneledger.data.BeirDirectory;
 import io.tuneledger.data.CsvRecordSource;
 import io.tuneledger.data.DataStore;
+import io.tuneledger.data.DatasetParameters;
 import io.tuneledger.data.FieldMapping;
 import io.tuneledger.data.InputPathException;
 import io.tuneledger.data.JdbcTableSource;
@@ -54,10 +55,30 @@ public class PrepareDatasetJob implements JobDefinition {
     @Override
     public List<ParameterError> prepare(Map<String, String> parameters) {
         List<ParameterError> errors = new ArrayList<>();
+        boolean adaptation = TaskType.ADAPTATION.id().equals(parameters.get("task"));
         FieldMapping fields = new FieldMapping(parameters.get("id.field"), parameters.get("text.field"),
-                parameters.get("label.field"));
+                adaptation ? null : parameters.get("label.field"));
         String format = parameters.get("input.format");
         boolean retrieval = TaskType.RETRIEVAL.id().equals(parameters.get("task"));
+        if (adaptation) {
+            if ("jdbc".equals(format)) {
+                errors.add(new ParameterError("input.format", "jdbc is not supported with task=adaptation; give a"
+                        + " JSONL or CSV file of texts"));
+                return errors;
+            }
+            String labelField = parameters.get(DatasetParameters.LABEL_FIELD.name());
+            if (labelField != null && !labelField.equals(DatasetParameters.LABEL_FIELD.defaultValue())) {
+                errors.add(new ParameterError(DatasetParameters.LABEL_FIELD.name(), "applies to task=classification"
+                        + " only: adaptation texts have no labels (any label field is ignored)"));
+            }
+            if (parameters.containsKey(DatasetParameters.LABELS.name())) {
+                errors.add(new ParameterError(DatasetParameters.LABELS.name(), "applies to task=classification only:"
+                        + " adaptation texts have no labels"));
+            }
+            if (!"none".equals(parameters.get("augment"))) {
+                errors.add(new ParameterError("augment", "applies to task=classification only"));
+            }
+        }
         if (retrieval) {
             if ("jdbc".equals(format)) {
                 errors.add(new ParameterError("input.format", "jdbc is not supported with task=retrieval; give a"
@@ -136,6 +157,7 @@ public class PrepareDatasetJob implements JobDefinition {
             try (CsvRecordSource csv = CsvRecordSource.open(input, max)) {
                 List<String> header = csv.header();
                 List<String> named = new ArrayList<>(retrieval ? List.of("id.field", "query.field", "positive.field")
+                        : TaskType.ADAPTATION.id().equals(parameters.get("task")) ? List.of("id.field", "text.field")
                         : List.of("id.field", "text.field", "label.field"));
                 for (String optional : retrieval ? List.of("positive.id.field", "negative.field") : List.<String>of()) {
                     if (parameters.containsKey(optional)) {

@@ -12,13 +12,19 @@ public enum TaskType {
     /** Texts with one label each; the model predicts the label. */
     CLASSIFICATION,
     /** Queries with the documents that answer them; the model ranks documents for a query. */
-    RETRIEVAL;
+    RETRIEVAL,
+    /**
+     * Unlabelled texts of the enterprise's domain; the encoder learns to predict masked tokens of them (continued
+     * pre-training) and becomes a base model for the other tasks.
+     */
+    ADAPTATION;
 
     /** Reads the figures this task writes ({@link TaskMetrics#toJson()}). */
     public TaskMetrics metrics(jakarta.json.JsonObject json) {
         return switch (this) {
             case CLASSIFICATION -> ClassificationMetrics.fromJson(json);
             case RETRIEVAL -> RetrievalMetrics.fromJson(json);
+            case ADAPTATION -> AdaptationMetrics.fromJson(json);
         };
     }
 

@@ -42,7 +42,11 @@ public final class TrainingParameters {
             "Passes over the train split");
     public static final Parameter<Integer> BATCH_SIZE = Parameter.integer("train.batch.size", 16, 1, 512,
             "Texts per mini-batch");
-    public static final Parameter<Float> LEARNING_RATE = Parameter.floating("train.learning.rate", "5e-5", 1e-8, 1.0,
+    /**
+     * 1e-4, from the defaults study (docs/defaults-study.md): as good as 5e-5 on long e-mails, far better on small sets
+     * of short texts and on small Chinese ones, where 5e-5 left the model predicting the majority label.
+     */
+    public static final Parameter<Float> LEARNING_RATE = Parameter.floating("train.learning.rate", "1e-4", 1e-8, 1.0,
             "Peak learning rate of AdamW");
     public static final Parameter<Float> WEIGHT_DECAY = Parameter.floating("train.weight.decay", "0.01", 0, 1,
             "AdamW's decoupled weight decay");
@@ -50,21 +54,23 @@ public final class TrainingParameters {
             "Share of the steps with linear warm-up");
     public static final Parameter<Float> DROPOUT = Parameter.floating("train.dropout", "0.1", 0, 0.9,
             "Dropout rate while training");
+    /** 128, kept by the defaults study (docs/defaults-study.md): auto costs twentyfold on long texts, for no gain seen. */
     public static final Parameter<Integer> MAX_LENGTH = Parameter.of("train.max.length", "128",
             "Tokens per text; longer texts are truncated. auto: the dataset's 95th percentile of token lengths"
                     + " (from its manifest), rounded up to a multiple of 16, between 16 and 512",
             ValueRule.integer(8, 512).or(AUTO), v -> v.strip().equals(AUTO) ? 0 : Integer.parseInt(v.strip()));
+    /** none, kept by the defaults study (docs/defaults-study.md): balanced weights did not win consistently. */
     public static final Parameter<String> CLASS_WEIGHTS = Parameter.choice("train.class.weights",
             "Weights of the classes in the loss (task=classification): none, or balanced (each class weighs the"
                     + " inverse of its share of the train split, so that a rare label counts as much as a common one)",
             "none", "balanced");
     public static final Parameter<Long> SEED = Parameter.longInteger("train.seed", 42, Long.MIN_VALUE, Long.MAX_VALUE,
-            "Seed of the head's initialisation, the data order and dropout");
+            "Seed of the head's initialisation, the data order, dropout and the tokens adaptation hides");
     public static final Parameter<Float> GRAD_CLIP = Parameter.floating("train.grad.clip", "1.0", 0, 1000,
             "Clip gradients to this global norm (0: no clipping)");
     public static final Parameter<Integer> PATIENCE = Parameter.integer("early.stopping.patience", 2, 0, 100,
-            "Stop after this many epochs without a better validation figure (macro-F1; MRR@10 for retrieval)"
-                    + " (0: never)");
+            "Stop after this many epochs without a better validation figure (macro-F1; MRR@10 for retrieval;"
+                    + " masked-token accuracy for adaptation) (0: never)");
     public static final Parameter<Integer> CHECKPOINT_EVERY_STEPS = Parameter.integer("checkpoint.every.steps", 20, 1,
             100_000, "Training steps per chunk: the training state is saved and checkpointed after each; a restart"
                     + " may change it").restartable();
@@ -86,6 +92,18 @@ public final class TrainingParameters {
 
     /** The settings only the retrieval task has, recorded with the configuration. */
     public static final List<Parameter<?>> RETRIEVAL = List.of(RETRIEVAL_SCALE, RETRIEVAL_NEGATIVES);
+
+    /** Domain adaptation's share of masked tokens (the masked-language-model objective). */
+    public static final Parameter<Float> ADAPT_MASK_PROBABILITY = Parameter.floating("adapt.mask.probability", "0.15",
+            0.01, 0.5, "Share of each text's tokens hidden for the model to predict (task=adaptation); of those, 80% "
+                    + "become [MASK], 10% a random token, 10% stay as they are");
+    /** The adaptation task's gate. */
+    public static final Parameter<Double> GATE_MIN_MASKED_ACCURACY = Parameter.decimalOrNone(
+            "gate.min.masked.accuracy", 0, 1, "Lowest test masked-token accuracy for an adapted model to become a"
+                    + " candidate; below it the version is rejected and the job ends with exit status GATE_FAILED");
+
+    /** The settings only the adaptation task has, recorded with the configuration. */
+    public static final List<Parameter<?>> ADAPTATION = List.of(ADAPT_MASK_PROBABILITY);
 
     /** The parameters that make a {@link TrainingConfig}, in the order provenance lists them. */
     public static final List<Parameter<?>> CONFIG = List.of(MODE, EPOCHS, BATCH_SIZE, LEARNING_RATE, WEIGHT_DECAY,
@@ -119,6 +137,22 @@ public final class TrainingParameters {
 
     /** Everything fine-tune takes besides the dataset: starting weights, model name, configuration, gate. */
     public static final List<Parameter<?>> ALL = concat();
+
+    /**
+     * What the adapt job takes besides the corpus: starting weights, model name, the configuration (class weights
+     * excepted: there are no classes) and the adaptation's own settings and gate.
+     */
+    public static final List<Parameter<?>> ADAPT = adapt();
+
+    private static List<Parameter<?>> adapt() {
+        List<Parameter<?>> all = new java.util.ArrayList<>();
+        all.add(BASE_MODEL);
+        all.add(MODEL_NAME);
+        CONFIG.stream().filter(p -> p != CLASS_WEIGHTS).forEach(all::add);
+        all.addAll(ADAPTATION);
+        all.add(GATE_MIN_MASKED_ACCURACY);
+        return List.copyOf(all);
+    }
 
     private static List<Parameter<?>> study() {
         List<Parameter<?>> all = new java.util.ArrayList<>();

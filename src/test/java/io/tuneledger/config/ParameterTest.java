@@ -22,9 +22,9 @@ class ParameterTest {
 
     @Test
     void aMissingValueIsTheDefaultAndAWrongOneNamesTheParameter() {
-        assertEquals(5e-5f, TrainingParameters.LEARNING_RATE.parse(null));
-        assertEquals(5e-5f, TrainingParameters.LEARNING_RATE.parse(" "));
-        assertEquals(1e-4f, TrainingParameters.LEARNING_RATE.parse("1e-4"));
+        assertEquals(1e-4f, TrainingParameters.LEARNING_RATE.parse(null));
+        assertEquals(1e-4f, TrainingParameters.LEARNING_RATE.parse(" "));
+        assertEquals(3e-5f, TrainingParameters.LEARNING_RATE.parse("3e-5"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TrainingParameters.LEARNING_RATE.parse("fast"));
         assertTrue(e.getMessage().startsWith("train.learning.rate must be a number"), e.getMessage());
@@ -50,7 +50,7 @@ class ParameterTest {
     void theCheckpointIntervalIsNotPartOfWhatATrainingStateDependsOn() {
         TrainingConfig a = TrainingConfig.builder().optCheckpointEverySteps(20).build();
         TrainingConfig b = TrainingConfig.builder().optCheckpointEverySteps(3).build();
-        TrainingConfig c = TrainingConfig.builder().optLearningRate(1e-4f).build();
+        TrainingConfig c = TrainingConfig.builder().optLearningRate(2e-4f).build();
         assertEquals(a.identity(), b.identity());
         assertTrue(!a.identity().equals(c.identity()));
     }
@@ -75,7 +75,7 @@ class ParameterTest {
         try (Stream<Path> files = Files.walk(Path.of("src", "main", "java"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
                 String text = Files.readString(f);
-                if (text.contains("\"5e-5\"") || text.contains("5e-5f")) {
+                if (text.contains("\"1e-4\"") || text.contains("1e-4f")) {
                     found.add(f.getFileName().toString());
                 }
             }

@@ -83,7 +83,7 @@ class ParameterValidatorTest {
             }
         }, Map.of("dataset.name", "mails", "model.name", "spam")).parameters();
         String rate = TrainingParameters.LEARNING_RATE.name();
-        List<ParameterError> refused = ParameterValidator.checkRestart(fineTune, original, Map.of(rate, "1e-4"));
+        List<ParameterError> refused = ParameterValidator.checkRestart(fineTune, original, Map.of(rate, "2e-4"));
         assertEquals(1, refused.size());
         assertEquals(rate, refused.get(0).parameter());
         assertEquals(List.of(), ParameterValidator.checkRestart(fineTune, original,

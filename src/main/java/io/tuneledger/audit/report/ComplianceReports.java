@@ -337,7 +337,10 @@ public class ComplianceReports {
                 .fact("Seed", parameters.getOrDefault(TrainingParameters.SEED.name(), "-"))
                 .fact("Mode", parameters.getOrDefault(TrainingParameters.MODE.name(), "-"));
         List<List<String>> rows = new ArrayList<>();
-        for (var p : TrainingParameters.ALL) {
+        List<io.tuneledger.config.Parameter<?>> all = new ArrayList<>(TrainingParameters.ALL);
+        all.addAll(TrainingParameters.ADAPTATION);
+        all.add(TrainingParameters.GATE_MIN_MASKED_ACCURACY);
+        for (var p : all) {
             if (parameters.containsKey(p.name()) && p != TrainingParameters.BASE_MODEL
                     && p != TrainingParameters.MODEL_NAME) {
                 rows.add(List.of(p.name(), parameters.get(p.name())));
@@ -351,6 +354,9 @@ public class ComplianceReports {
                     + compact(origin.getJsonObject("parameters")) + ", " + origin.getString("primary") + " "
                     + fmt(origin.getJsonNumber("mean").doubleValue()) + " on the " + origin.getString("scoredOn")
                     + "; study result SHA-256 " + origin.getString("resultSha256"));
+        }
+        if (provenance != null && provenance.get("baseModelOrigin") instanceof JsonObject base) {
+            config.fact("Base model from", baseOrigin(base));
         }
         if (provenance != null && provenance.get("software") instanceof JsonObject software) {
             software.forEach((k, v) -> config.fact("Software: " + k, v instanceof JsonString js ? js.getString()
@@ -594,8 +600,27 @@ public class ComplianceReports {
     }
 
     /** The gate parameter of the evaluated task. */
+    /**
+     * A registered base model as the report names it: {@code adapted v1, an adaptation model made by the adapt job
+     * (execution 7) on corpus v1 (content SHA-256 ...), weights SHA-256 ...}.
+     */
+    static String baseOrigin(JsonObject base) {
+        StringBuilder text = new StringBuilder(base.getString("model")).append(", a ").append(base.getString("task"))
+                .append(" model");
+        if (base.get("job") instanceof JsonObject job) {
+            text.append(" made by the ").append(job.getString("jobName")).append(" job (execution ")
+                    .append(job.getJsonNumber("executionId")).append(')');
+        }
+        if (base.get("dataset") instanceof JsonObject dataset) {
+            text.append(" on ").append(dataset.getString("name")).append(" v").append(dataset.getInt("version"))
+                    .append(" (content SHA-256 ").append(dataset.getString("contentSha256")).append(')');
+        }
+        return text.append(", weights SHA-256 ").append(base.getString("weightsSha256")).toString();
+    }
+
     private static String gateParameter(Evaluation evaluation) {
         return (evaluation.test() instanceof ClassificationMetrics ? TrainingParameters.GATE_MIN_MACRO_F1
-                : TrainingParameters.GATE_MIN_MRR).name();
+                : evaluation.test() instanceof io.tuneledger.ml.AdaptationMetrics
+                        ? TrainingParameters.GATE_MIN_MASKED_ACCURACY : TrainingParameters.GATE_MIN_MRR).name();
     }
 }

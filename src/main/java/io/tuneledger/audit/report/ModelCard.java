@@ -32,6 +32,9 @@ public final class ModelCard {
      * and labels, so that the console can show the card as a person reads it.
      */
     public static JsonObject of(ModelVersion model, ModelDetails details, DatasetManifest manifest) {
+        if (details.evaluation().test() instanceof io.tuneledger.ml.AdaptationMetrics) {
+            return adaptation(model, details, manifest);
+        }
         if (!(details.evaluation().test() instanceof ClassificationMetrics test)) {
             return retrieval(model, details, manifest);
         }
@@ -112,6 +115,42 @@ public final class ModelCard {
                 TrainingParameters.MAX_LENGTH.name(), "?") + " tokens are truncated: only their beginning is read.");
         return card(model, manifest, intendedUse, trainingData, evaluationSummary, limitations);
     }
+
+    /**
+     * The card of an adapted encoder: what adaptation did, how its masked-language-model head began, the test figures
+     * beside the frozen encoder's with the same head trained alone.
+     */
+    private static JsonObject adaptation(ModelVersion model, ModelDetails details, DatasetManifest manifest) {
+        TaskMetrics test = details.evaluation().test();
+        String intendedUse = "A base model adapted to the language of " + model.datasetName() + " v"
+                + model.datasetVersion() + ": " + model.baseModel() + " trained further to predict hidden tokens of"
+                + " that corpus (masked-language-model training, 'adaptation'). It neither classifies nor ranks: fine-tune"
+                + " it for a task with base.model=" + model.name() + ":" + model.version() + ".";
+        JsonObject evaluationSummary = Json.createObjectBuilder()
+                .add("split", "test")
+                .add("task", "adaptation")
+                .add("primary", test.summary().keySet().iterator().next())
+                .add("compared", Json.createArrayBuilder().add(row("adapted", test))
+                        .add(row("frozen encoder, head trained alone", details.evaluation().baseline().test())))
+                .add("head", HEAD_INITIALISATION)
+                .add("gate", details.gate().toJson())
+                .build();
+        List<String> limitations = new ArrayList<>();
+        limitations.add("Masked-token accuracy and perplexity measure how well the model knows the corpus's language,"
+                + " not how well a model fine-tuned from it will do a task: compare fine-tuned models from both"
+                + " starts on the task's own test split.");
+        limitations.add("Texts longer than " + details.parameters().getOrDefault(TrainingParameters.MAX_LENGTH.name(),
+                "?") + " tokens were truncated for training: only their beginning was read.");
+        return card(model, manifest, intendedUse, trainingData(model, manifest, false), evaluationSummary,
+                limitations);
+    }
+
+    /** How an adapted model's masked-language-model head began. */
+    static final String HEAD_INITIALISATION = "The shipped base models carry no masked-language-model head: a new one"
+            + " starts with its dense layer the identity plus normal noise (standard deviation 0.02, from train.seed),"
+            + " biases 0 and LayerNorm weights 1 (transformers' BertForMaskedLM initialisation plus the identity), its"
+            + " output layer tied to the word embeddings; a starting model that has one (an adapted model) keeps its"
+            + " own.";
 
     private static JsonObject row(String name, TaskMetrics m) {
         var figures = Json.createObjectBuilder();

@@ -52,7 +52,7 @@ public final class ClassificationObjective extends EncoderObjective {
     }
 
     @Override
-    public NDArray loss(NDManager scope, int[] indices, float dropout) {
+    public NDArray loss(NDManager scope, int[] indices, float dropout, long seed) {
         List<long[]> ids = Arrays.stream(indices).mapToObj(trainIds::get).toList();
         int[] truth = new int[indices.length];
         float[] weights = new float[indices.length];

@@ -26,12 +26,14 @@ public class DjlModelEngine implements ModelEngine {
     private final Map<BaseModel, TokenLengths> tokenizers = new ConcurrentHashMap<>();
     private final DjlClassificationTask classification = new DjlClassificationTask();
     private final DjlRetrievalTask retrieval = new DjlRetrievalTask();
+    private final DjlAdaptationTask adaptation = new DjlAdaptationTask();
 
     @Override
     public FineTuningTask task(TaskType type) {
         return switch (type) {
             case CLASSIFICATION -> classification;
             case RETRIEVAL -> retrieval;
+            case ADAPTATION -> adaptation;
         };
     }
 

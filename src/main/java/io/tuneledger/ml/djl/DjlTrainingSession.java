@@ -219,7 +219,7 @@ public final class DjlTrainingSession implements TrainingSession {
         try (NDManager scope = manager.newSubManager()) {
             NDArray lossArray;
             try (GradientCollector collector = engine.newGradientCollector()) {
-                lossArray = objective.loss(scope, indices, config.dropout());
+                lossArray = objective.loss(scope, indices, config.dropout(), stepSeed(step));
                 collector.backward(lossArray);
             }
             // The collector restores the thread's previous mode, which is "on" in a fresh thread.

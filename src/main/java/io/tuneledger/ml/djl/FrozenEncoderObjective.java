@@ -88,7 +88,7 @@ final class FrozenEncoderObjective implements TrainingObjective {
     }
 
     @Override
-    public NDArray loss(NDManager scope, int[] indices, float dropout) {
+    public NDArray loss(NDManager scope, int[] indices, float dropout, long seed) {
         int h = model.config().hiddenSize();
         float[] x = new float[indices.length * h];
         int[] truth = new int[indices.length];

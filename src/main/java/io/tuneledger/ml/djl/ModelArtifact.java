@@ -62,9 +62,13 @@ public final class ModelArtifact {
     public static final String POOLING_CONFIG = "1_Pooling/config.json";
     private static final String NORMALIZE_DIR = "2_Normalize";
 
-    /** What a directory holds: the encoder's shape, labels (empty for a base model) and weights. */
+    /**
+     * What a directory holds: the encoder's shape, labels (empty for a base model) and weights; {@code maskedLmHead}
+     * is the masked-language-model head of a {@code BertForMaskedLM} directory ({@code cls.predictions.*} without the
+     * output weights, which are the word embeddings), empty when there is none or it does not fit the encoder.
+     */
     public record Loaded(EncoderConfig config, List<String> labels, Map<String, Tensor> encoder,
-            Map<String, Tensor> head, Path tokenizer, String queryPrefix) {
+            Map<String, Tensor> head, Path tokenizer, String queryPrefix, Map<String, Tensor> maskedLmHead) {
     }
 
     private ModelArtifact() {
@@ -84,6 +88,27 @@ public final class ModelArtifact {
      */
     public static void save(Path dir, BertClassifierModel model, List<String> labels, byte[] tokenizerJson,
             JsonObject provenance, int maxLength, String queryPrefix) throws IOException {
+        save(dir, model, labels, Map.of(), tokenizerJson, provenance, maxLength, queryPrefix);
+    }
+
+    /**
+     * Writes an adapted encoder with its masked-language-model head as a Hugging Face {@code BertForMaskedLM}
+     * directory: {@code config.json}, {@code model.safetensors} (encoder under {@code bert.}, head as
+     * {@code cls.predictions.*}; the output weights are tied to the word embeddings, so, as transformers saves them,
+     * not written twice), {@code tokenizer.json}, provenance and checksums. Any task's fine-tuning starts from it.
+     */
+    public static void saveMaskedLm(Path dir, BertClassifierModel encoder, Map<String, Tensor> maskedLmHead,
+            byte[] tokenizerJson, JsonObject provenance) throws IOException {
+        if (maskedLmHead.isEmpty() || encoder.numLabels() != 0) {
+            throw new IllegalArgumentException("a masked language model is an encoder with a masked-LM head");
+        }
+        save(dir, encoder, List.of(), maskedLmHead, tokenizerJson, provenance, encoder.config().maxPositions(), "");
+    }
+
+    private static void save(Path dir, BertClassifierModel model, List<String> labels,
+            Map<String, Tensor> maskedLmHead, byte[] tokenizerJson, JsonObject provenance, int maxLength,
+            String queryPrefix) throws IOException {
+        boolean maskedLm = !maskedLmHead.isEmpty();
         if (labels.isEmpty() != (model.numLabels() == 0)) {
             throw new IllegalArgumentException(labels.size() + " labels for a model with " + model.numLabels()
                     + " outputs");
@@ -103,8 +128,8 @@ public final class ModelArtifact {
         }
         boolean encoderOnly = labels.isEmpty();
         JsonObjectBuilder config = Json.createObjectBuilder()
-                .add("architectures", Json.createArrayBuilder().add(encoderOnly ? "BertModel"
-                        : "BertForSequenceClassification"))
+                .add("architectures", Json.createArrayBuilder().add(maskedLm ? "BertForMaskedLM"
+                        : encoderOnly ? "BertModel" : "BertForSequenceClassification"))
                 .add("model_type", "bert")
                 .add("vocab_size", c.vocabSize())
                 .add("hidden_size", c.hiddenSize())
@@ -128,14 +153,16 @@ public final class ModelArtifact {
         writeJson(dir.resolve(CONFIG), config.build());
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (Tensor t : model.toTensors().values()) {
-            String name = encoderOnly || t.name().startsWith("classifier.") ? t.name() : "bert." + t.name();
+            String name = (encoderOnly && !maskedLm) || t.name().startsWith("classifier.") ? t.name()
+                    : "bert." + t.name();
             weights.put(name, t.renamed(name));
         }
+        maskedLmHead.forEach((name, t) -> weights.put(name, t));
         SafeTensors.write(dir.resolve(WEIGHTS), weights, Map.of("format", "pt"));
         Files.write(dir.resolve(TOKENIZER), tokenizerJson);
         writeJson(dir.resolve(PROVENANCE), provenance);
         List<String> files = new ArrayList<>(List.of(CONFIG, WEIGHTS, TOKENIZER, PROVENANCE));
-        if (encoderOnly) {
+        if (encoderOnly && !maskedLm) {
             files.addAll(saveSentenceTransformersFiles(dir, c, maxLength, queryPrefix));
         }
         StringBuilder sums = new StringBuilder();
@@ -247,9 +274,14 @@ public final class ModelArtifact {
         }
         Map<String, Tensor> encoder = new LinkedHashMap<>();
         Map<String, Tensor> head = new LinkedHashMap<>();
+        Map<String, Tensor> maskedLmHead = new LinkedHashMap<>();
         for (Tensor t : SafeTensors.read(dir.resolve(WEIGHTS)).tensors().values()) {
             String name = t.name().startsWith("bert.") ? t.name().substring(5) : t.name();
-            if (name.startsWith("classifier.")) {
+            if (name.startsWith(MaskedLmHead.PREFIX)) {
+                if (MaskedLmHead.NAMES.contains(name)) {
+                    maskedLmHead.put(name, t.renamed(name));
+                }
+            } else if (name.startsWith("classifier.")) {
                 head.put(name, t.renamed(name));
             } else if (name.startsWith("embeddings.") || name.startsWith("encoder.")) {
                 if (!name.equals("embeddings.position_ids")) {
@@ -263,7 +295,16 @@ public final class ModelArtifact {
         } else {
             head.clear();
         }
-        return new Loaded(config, List.copyOf(labels), encoder, head, dir.resolve(TOKENIZER), queryPrefix(dir));
+        if (!maskedLmHead.isEmpty()) {
+            try {
+                BertWeights.check(maskedLmHead, MaskedLmHead.shapes(config), dir + " (masked-LM head)");
+            } catch (WeightsException e) {
+                // only adaptation reads this head; one that does not fit this encoder is not used (a new one is made)
+                maskedLmHead.clear();
+            }
+        }
+        return new Loaded(config, List.copyOf(labels), encoder, head, dir.resolve(TOKENIZER), queryPrefix(dir),
+                maskedLmHead);
     }
 
     /** The {@code query} prompt of a sentence-transformers directory; empty without one. */

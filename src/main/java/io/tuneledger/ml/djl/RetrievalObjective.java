@@ -87,7 +87,7 @@ public final class RetrievalObjective extends EncoderObjective {
     }
 
     @Override
-    public NDArray loss(NDManager scope, int[] indices, float dropout) {
+    public NDArray loss(NDManager scope, int[] indices, float dropout, long seed) {
         int n = indices.length;
         List<long[]> queries = new ArrayList<>(n);
         List<String> columns = new ArrayList<>();

@@ -17,9 +17,11 @@ import java.util.Map;
  * registered Tuneledger model (incremental training, head included). {@code head} is null when a new head is needed;
  * {@code labels} are those of the existing head (empty without one). {@code sha256} identifies the weights file.
  * {@code queryPrefix} is what retrieval puts before each query (see {@link io.tuneledger.ml.BaseModel#queryPrefix()}).
+ * {@code maskedLmHead} is the masked-language-model head of an adapted model (empty when the weights have none).
  */
 public record StartingWeights(String description, String sha256, EncoderConfig config, List<String> labels,
-        Map<String, Tensor> encoder, Map<String, Tensor> head, byte[] tokenizerJson, String queryPrefix) {
+        Map<String, Tensor> encoder, Map<String, Tensor> head, byte[] tokenizerJson, String queryPrefix,
+        Map<String, Tensor> maskedLmHead) {
 
     /** The weights a resolved starting point names. */
     public static StartingWeights of(io.tuneledger.ml.StartingPoint point) throws IOException {
@@ -38,7 +40,7 @@ public record StartingWeights(String description, String sha256, EncoderConfig c
         }
         Map<String, Tensor> encoder = OnnxBertImporter.importEncoder(ByteBuffer.wrap(onnx), base.config(), base.id());
         return new StartingWeights(base.id(), ModelArtifact.sha256(new java.io.ByteArrayInputStream(onnx)),
-                base.config(), List.of(), encoder, null, tokenizer, base.queryPrefix());
+                base.config(), List.of(), encoder, null, tokenizer, base.queryPrefix(), Map.of());
     }
 
     /** A model directory: a Hugging Face BERT (config.json, model.safetensors, tokenizer.json) or a Tuneledger model. */
@@ -47,6 +49,6 @@ public record StartingWeights(String description, String sha256, EncoderConfig c
         Map<String, Tensor> head = loaded.head() == null || loaded.head().isEmpty() ? null : loaded.head();
         return new StartingWeights(description, ModelArtifact.sha256(dir.resolve(ModelArtifact.WEIGHTS)),
                 loaded.config(), head == null ? List.of() : loaded.labels(), loaded.encoder(), head,
-                Files.readAllBytes(loaded.tokenizer()), loaded.queryPrefix());
+                Files.readAllBytes(loaded.tokenizer()), loaded.queryPrefix(), loaded.maskedLmHead());
     }
 }

@@ -43,6 +43,12 @@ public final class TextTokenizer implements AutoCloseable {
         return tokenizer.encode(text).getIds();
     }
 
+    /** The id of a token of the vocabulary ({@code [MASK]}), or -1 when it is not one token. */
+    public long tokenId(String token) {
+        long[] ids = tokenizer.encode(token, false, false).getIds();
+        return ids.length == 1 ? ids[0] : -1;
+    }
+
     /** Tokens (as strings) of one text, for inspection. */
     public String[] tokens(String text) {
         return tokenizer.encode(text).getTokens();

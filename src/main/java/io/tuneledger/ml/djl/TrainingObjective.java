@@ -28,8 +28,12 @@ public interface TrainingObjective {
     /** Training examples. */
     int trainSize();
 
-    /** The loss of the training examples at {@code indices}, computed under a gradient collector, with dropout. */
-    NDArray loss(NDManager scope, int[] indices, float dropout);
+    /**
+     * The loss of the training examples at {@code indices}, computed under a gradient collector, with dropout.
+     * {@code seed} is the step's own (a function of the run's seed and the step): randomness of the loss other than
+     * dropout (adaptation's choice of masked tokens) comes from it, so a resumed run draws the same.
+     */
+    NDArray loss(NDManager scope, int[] indices, float dropout, long seed);
 
     /** The figures on the validation split; gradient recording is off. */
     Validation validate(NDManager parent, int batchSize);

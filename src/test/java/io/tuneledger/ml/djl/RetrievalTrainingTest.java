@@ -67,7 +67,7 @@ class RetrievalTrainingTest {
             RetrievalObjective objective = new RetrievalObjective(model, tokenizer, scale, "", pairs, pairs, corpus);
             float loss;
             try (NDManager scope = manager.newSubManager()) {
-                loss = objective.loss(scope, new int[] {0, 1, 2}, 0f).getFloat();
+                loss = objective.loss(scope, new int[] {0, 1, 2}, 0f, 0).getFloat();
             }
             float[][] q = SentenceEmbedder.embed(model, tokenizer,
                     pairs.stream().map(p -> tokenizer.ids(p.query())).toList(), 8, manager);
