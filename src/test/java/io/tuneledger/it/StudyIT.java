@@ -127,7 +127,7 @@ class StudyIT extends AbstractIT {
                 "search.space", "{\"train.learning.rate\": {\"min\": 1e-5, \"max\": 1e-4}}")))),
                 "a grid needs lists");
         assertEquals("train.learning.rate", firstErrorParameter(post("/api/jobs/tune/executions",
-                parameters(with(search, "train.learning.rate", "1e-4")))), "a searched parameter is not also given");
+                parameters(with(search, "train.learning.rate", "2e-4")))), "a searched parameter is not also given");
         long id = startJob("tune", search).getJsonNumber("executionId").longValue();
         JsonObject done = awaitEnd(id, Duration.ofMinutes(15));
         assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);

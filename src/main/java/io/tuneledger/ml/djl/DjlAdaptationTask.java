@@ -169,7 +169,8 @@ public final class DjlAdaptationTask implements FineTuningTask {
 
         @Override
         public String export(Path dir, JsonObject provenance) throws IOException {
-            ModelArtifact.saveMaskedLm(dir, model, head.toTensors(), start.tokenizerJson(), provenance);
+            ModelArtifact.saveMaskedLm(dir, model, head.toTensors(), start.tokenizerJson(), provenance,
+                    start.queryPrefix());
             return ModelArtifact.sha256(dir.resolve(ModelArtifact.WEIGHTS));
         }
 

@@ -95,14 +95,17 @@ public final class ModelArtifact {
      * Writes an adapted encoder with its masked-language-model head as a Hugging Face {@code BertForMaskedLM}
      * directory: {@code config.json}, {@code model.safetensors} (encoder under {@code bert.}, head as
      * {@code cls.predictions.*}; the output weights are tied to the word embeddings, so, as transformers saves them,
-     * not written twice), {@code tokenizer.json}, provenance and checksums. Any task's fine-tuning starts from it.
+     * not written twice), {@code tokenizer.json}, provenance and checksums, and, when the starting model put a prefix before
+     * queries ({@code queryPrefix}), {@code config_sentence_transformers.json} with that prompt, so that a retrieval
+     * model fine-tuned from it keeps it. Any task's fine-tuning starts from it.
      */
     public static void saveMaskedLm(Path dir, BertClassifierModel encoder, Map<String, Tensor> maskedLmHead,
-            byte[] tokenizerJson, JsonObject provenance) throws IOException {
+            byte[] tokenizerJson, JsonObject provenance, String queryPrefix) throws IOException {
         if (maskedLmHead.isEmpty() || encoder.numLabels() != 0) {
             throw new IllegalArgumentException("a masked language model is an encoder with a masked-LM head");
         }
-        save(dir, encoder, List.of(), maskedLmHead, tokenizerJson, provenance, encoder.config().maxPositions(), "");
+        save(dir, encoder, List.of(), maskedLmHead, tokenizerJson, provenance, encoder.config().maxPositions(),
+                queryPrefix);
     }
 
     private static void save(Path dir, BertClassifierModel model, List<String> labels,
@@ -164,6 +167,9 @@ public final class ModelArtifact {
         List<String> files = new ArrayList<>(List.of(CONFIG, WEIGHTS, TOKENIZER, PROVENANCE));
         if (encoderOnly && !maskedLm) {
             files.addAll(saveSentenceTransformersFiles(dir, c, maxLength, queryPrefix));
+        } else if (maskedLm && !queryPrefix.isEmpty()) {
+            writePrompts(dir, queryPrefix);
+            files.add(SENTENCE_TRANSFORMERS_CONFIG);
         }
         StringBuilder sums = new StringBuilder();
         for (String file : files) {
@@ -187,11 +193,7 @@ public final class ModelArtifact {
         Files.writeString(dir.resolve(MODULES), modules.toString().strip() + "\n", StandardCharsets.UTF_8);
         writeJson(dir.resolve(SENTENCE_BERT_CONFIG), Json.createObjectBuilder().add("max_seq_length", maxLength)
                 .add("do_lower_case", false).build());
-        writeJson(dir.resolve(SENTENCE_TRANSFORMERS_CONFIG), Json.createObjectBuilder()
-                .add("prompts", queryPrefix.isEmpty() ? Json.createObjectBuilder()
-                        : Json.createObjectBuilder().add("query", queryPrefix).add("document", ""))
-                .addNull("default_prompt_name")
-                .add("similarity_fn_name", "cosine").build());
+        writePrompts(dir, queryPrefix);
         Files.createDirectories(dir.resolve(POOLING_CONFIG).getParent());
         writeJson(dir.resolve(POOLING_CONFIG), Json.createObjectBuilder()
                 .add("word_embedding_dimension", c.hiddenSize())
@@ -201,6 +203,15 @@ public final class ModelArtifact {
                 .add("pooling_mode_mean_sqrt_len_tokens", false).build());
         Files.createDirectories(dir.resolve(NORMALIZE_DIR));
         return List.of(MODULES, SENTENCE_BERT_CONFIG, SENTENCE_TRANSFORMERS_CONFIG, POOLING_CONFIG);
+    }
+
+    /** {@code config_sentence_transformers.json}: cosine similarity and the query prompt (none when empty). */
+    private static void writePrompts(Path dir, String queryPrefix) throws IOException {
+        writeJson(dir.resolve(SENTENCE_TRANSFORMERS_CONFIG), Json.createObjectBuilder()
+                .add("prompts", queryPrefix.isEmpty() ? Json.createObjectBuilder()
+                        : Json.createObjectBuilder().add("query", queryPrefix).add("document", ""))
+                .addNull("default_prompt_name")
+                .add("similarity_fn_name", "cosine").build());
     }
 
     private static JsonObject module(int index, String path, String type) {

@@ -1,5 +1,6 @@
 package io.tuneledger.ml.djl;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -63,6 +64,30 @@ class ModelArtifactTest {
                         1)) {
             assertEquals(3, model.numLabels());
         }
+    }
+
+    /**
+     * An adapted model's directory: BertForMaskedLM with its head (without the tied output weights), the starting
+     * model's query prefix kept for retrieval, and loaded back as a base model with that head.
+     */
+    @Test
+    void aMaskedLanguageModelKeepsItsHeadAndQueryPrefix() throws Exception {
+        Path out = dir.resolve("mlm");
+        Map<String, Tensor> head = MaskedLmHead.initial(TINY, 3);
+        try (NDManager m = Engine.getEngine("PyTorch").newBaseManager();
+                BertClassifierModel model = BertClassifierModel.encoderOnly(m, TINY, encoder(""))) {
+            ModelArtifact.saveMaskedLm(out, model, head, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    Json.createObjectBuilder().build(), "query: ");
+        }
+        assertTrue(Files.readString(out.resolve("config.json")).contains("BertForMaskedLM"));
+        ModelArtifact.Loaded loaded = ModelArtifact.load(out);
+        assertEquals("query: ", loaded.queryPrefix());
+        assertEquals(MaskedLmHead.NAMES, List.copyOf(loaded.maskedLmHead().keySet()));
+        head.forEach((name, t) -> assertArrayEquals(t.data(),
+                loaded.maskedLmHead().get(name).data(), name));
+        assertTrue(loaded.labels().isEmpty() && loaded.head().isEmpty());
+        assertTrue(Files.readString(out.resolve(ModelArtifact.CHECKSUMS))
+                .contains(ModelArtifact.SENTENCE_TRANSFORMERS_CONFIG), "every file is in the checksums");
     }
 
     @Test
