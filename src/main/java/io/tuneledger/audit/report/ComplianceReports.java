@@ -386,7 +386,7 @@ public class ComplianceReports {
         GateDecision gate = details.gate();
         metrics.fact("Quality gate", gate.decision().name())
                 .fact("Gate rule", gate.threshold() != null ? gate.metric() + " >= " + fmt(gate.threshold())
-                        : "none set (" + gateParameter(evaluation) + "=none): the version is registered as a"
+                        : "none set (" + gateParameter(details.task()) + "=none): the version is registered as a"
                                 + " candidate")
                 .fact("Measured", fmt(gate.value()));
         sections.add(metrics.build());
@@ -618,9 +618,12 @@ public class ComplianceReports {
         return text.append(", weights SHA-256 ").append(base.getString("weightsSha256")).toString();
     }
 
-    private static String gateParameter(Evaluation evaluation) {
-        return (evaluation.test() instanceof ClassificationMetrics ? TrainingParameters.GATE_MIN_MACRO_F1
-                : evaluation.test() instanceof io.tuneledger.ml.AdaptationMetrics
-                        ? TrainingParameters.GATE_MIN_MASKED_ACCURACY : TrainingParameters.GATE_MIN_MRR).name();
+    /** The parameter holding the gate's threshold for a task's models. */
+    private static String gateParameter(io.tuneledger.ml.TaskType task) {
+        return (switch (task) {
+            case CLASSIFICATION -> TrainingParameters.GATE_MIN_MACRO_F1;
+            case RETRIEVAL -> TrainingParameters.GATE_MIN_MRR;
+            case ADAPTATION -> TrainingParameters.GATE_MIN_MASKED_ACCURACY;
+        }).name();
     }
 }
