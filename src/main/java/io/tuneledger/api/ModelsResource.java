@@ -1,6 +1,7 @@
 package io.tuneledger.api;
 
 import io.tuneledger.audit.report.ComplianceReports;
+import io.tuneledger.ml.ArtifactLayout;
 import io.tuneledger.registry.ModelDetails;
 import io.tuneledger.registry.ModelRegistry;
 import io.tuneledger.registry.ModelVersion;
@@ -75,7 +76,9 @@ public class ModelsResource {
                         .add("datasetSha256", v.datasetSha256()).add("jobInstanceId", v.jobInstanceId())
                         .add("jobExecutionId", v.jobExecutionId()))
                 .add("artifact", Json.createObjectBuilder().add("path", v.path())
-                        .add("weightsSha256", v.weightsSha256()))
+                        .add("weightsSha256", v.weightsSha256())
+                        .add("layout", v.path() == null ? ArtifactLayout.MODEL.id()
+                                : ArtifactLayout.of(java.nio.file.Path.of(v.path())).id()))
                 .addAll(Json.createObjectBuilder(details))
                 .build()).build();
     }

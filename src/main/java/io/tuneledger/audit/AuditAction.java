@@ -31,6 +31,8 @@ public enum AuditAction {
     MODEL_REGISTERED("model.registered"),
     MODEL_REJECTED("model.rejected"),
     MODEL_PROMOTED("model.promoted"),
+    /** A model version's ONNX export was made (and, for int8, measured against fp32) for a score job. */
+    MODEL_EXPORTED("model.exported"),
     PREDICTIONS_WRITTEN("predictions.written"),
     INDEX_BUILT("index.built"),
     SEARCH_RESULTS_WRITTEN("search.written"),

@@ -139,7 +139,11 @@ public class FineTuneRun {
         for (Parameter<?> p : task().parameters()) {
             settings.put(p.name(), values.get(p));
         }
-        return TrainingConfig.from(values).withTaskSettings(settings);
+        TrainingConfig config = TrainingConfig.from(values);
+        if (config.mode() == TrainingConfig.TrainMode.LORA) {
+            TrainingParameters.LORA.forEach(p -> settings.put(p.name(), values.get(p)));
+        }
+        return config.withTaskSettings(settings);
     }
 
     /** The plan of this job's study, written by its plan step. */

@@ -4,6 +4,7 @@ import io.tuneledger.config.Parameter;
 import io.tuneledger.config.ValueRule;
 import io.tuneledger.config.VersionRef;
 import io.tuneledger.data.DatasetParameters;
+import io.tuneledger.ml.ScoreEngine;
 import io.tuneledger.ml.SearchSpace;
 import io.tuneledger.ml.TrainingParameters;
 import java.util.ArrayList;
@@ -44,6 +45,17 @@ public final class JobParameters {
             "Partitions scored in parallel");
     public static final Parameter<Integer> SCORE_BATCH_SIZE = Parameter.integer("score.batch.size", 64, 1, 4096,
             "Records per inference batch; a checkpoint after each");
+
+    public static final Parameter<String> SCORE_ENGINE = Parameter.choice("score.engine", "What runs the model:"
+            + " pytorch (the model core), onnx (its ONNX export, fp32, run by ONNX Runtime) or onnx-int8 (the export with"
+            + " int8 weights, refused when it loses more than quantize.max.drop accuracy on the test split)",
+            ScoreEngine.PYTORCH.id(), ScoreEngine.ONNX.id(), ScoreEngine.ONNX_INT8.id());
+    public static final Parameter<Boolean> SCORE_BUCKETING = Parameter.bool("score.bucketing", true,
+            "Sort each batch of score.batch.size records by token length and run similar lengths together (less"
+                    + " padding); output order is the input order either way");
+    public static final Parameter<Double> QUANTIZE_MAX_DROP = Parameter.decimal("quantize.max.drop", "0.01", 0, 1,
+            "With score.engine=onnx-int8: the most test-split accuracy the int8 export may lose against the fp32"
+                    + " export (0.01 = one point); above it the job fails before scoring");
 
     public static final Parameter<String> SEARCH_MODEL = Parameter.name("model.name",
             "Registered retrieval model to search with").required();
@@ -150,6 +162,9 @@ public final class JobParameters {
         }
         all.add(SCORE_PARTITIONS);
         all.add(SCORE_BATCH_SIZE);
+        all.add(SCORE_ENGINE);
+        all.add(SCORE_BUCKETING);
+        all.add(QUANTIZE_MAX_DROP);
         return List.copyOf(all);
     }
 

@@ -2,7 +2,9 @@ package io.tuneledger.batch;
 
 import io.tuneledger.data.PredictionMerger;
 import io.tuneledger.ml.Predictor;
+import jakarta.batch.api.BatchProperty;
 import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.json.JsonObject;
 import java.nio.file.Path;
@@ -22,9 +24,24 @@ public class PredictionWriter extends PartWriter<Predictor> {
         return run.dir().resolve(PredictionMerger.partFile(partition));
     }
 
+    /** How many partitions share the machine's cores (0 when the step is not partitioned). */
+    @Inject
+    @BatchProperty(name = "partition.count")
+    String partitionCount;
+
+    /**
+     * The pinned engine: the model core, or the ONNX export (made before the partitions started) on ONNX Runtime with
+     * this partition's share of the cores.
+     */
     @Override
     protected Predictor load(ScoreRun.Pinned pinned) throws Exception {
-        return engine.task(pinned.task()).predictor(pinned.modelDir());
+        return engine.task(pinned.task()).predictor(pinned.modelDir(), pinned.engine(), pinned.bucketing(),
+                threads());
+    }
+
+    private int threads() {
+        int partitions = partitionCount == null || partitionCount.isBlank() ? 1 : Integer.parseInt(partitionCount);
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / partitions);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.tuneledger.batch;
 
 import io.tuneledger.config.ParameterValues;
+import io.tuneledger.ml.ScoreEngine;
 import jakarta.batch.api.BatchProperty;
 import jakarta.batch.api.partition.PartitionMapper;
 import jakarta.batch.api.partition.PartitionPlan;
@@ -56,11 +57,25 @@ public class ScorePartitionMapper implements PartitionMapper {
     String partitions;
 
     @Inject
+    @BatchProperty(name = "score.engine")
+    String engine;
+
+    @Inject
+    @BatchProperty(name = "score.bucketing")
+    String bucketing;
+
+    @Inject
+    @BatchProperty(name = "quantize.max.drop")
+    String maxDrop;
+
+    @Inject
     ScoreRun run;
 
     @Override
     public PartitionPlan mapPartitions() throws Exception {
-        run.pin(modelName, JobParameters.MODEL_VERSION.parse(modelVersion), outputPath);
+        run.pin(modelName, JobParameters.MODEL_VERSION.parse(modelVersion), outputPath,
+                ScoreEngine.byId(JobParameters.SCORE_ENGINE.parse(engine)).orElseThrow(),
+                JobParameters.SCORE_BUCKETING.parse(bucketing), JobParameters.QUANTIZE_MAX_DROP.parse(maxDrop));
         int n = JobParameters.SCORE_PARTITIONS.parse(partitions);
         Map<String, String> input = Map.of(
                 JobParameters.SCORE_INPUT.name(), inputPath,

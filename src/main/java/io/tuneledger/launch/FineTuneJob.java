@@ -123,6 +123,15 @@ public class FineTuneJob implements JobDefinition {
             foreign.add(TrainingParameters.GATE_MIN_MRR);
             foreign.addAll(TrainingParameters.RETRIEVAL);
         }
+        if (!values.get(TrainingParameters.MODE).equals("lora")) {
+            for (Parameter<?> p : TrainingParameters.LORA) {
+                String given = values.text(p.name());
+                if (given != null && !java.util.Objects.equals(p.parse(given), p.defaultParsed())) {
+                    errors.add(new ParameterError(p.name(), "applies to train.mode=lora; train.mode is "
+                            + values.get(TrainingParameters.MODE)));
+                }
+            }
+        }
         for (Parameter<?> p : foreign) {
             String given = values.text(p.name());
             if (given != null && !java.util.Objects.equals(p.parse(given), p.defaultParsed())) {

@@ -1,6 +1,7 @@
 package io.tuneledger.launch;
 
 import io.tuneledger.config.Parameter;
+import io.tuneledger.ml.TrainingParameters;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,7 @@ public final class ParameterValidator {
                 complete.put(spec.name(), value.strip());
             }
         }
+        TrainingParameters.completeDependentDefaults(given, complete);
         if (errors.isEmpty()) {
             errors.addAll(job.prepare(complete));
         }

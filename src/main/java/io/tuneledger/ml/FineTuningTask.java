@@ -39,6 +39,28 @@ public interface FineTuningTask {
                 + " not embed texts for search");
     }
 
-    /** A registered model version's artifact, ready to predict. */
-    Predictor predictor(Path artifactDir) throws IOException;
+    /** A registered model version's artifact, ready to predict on the model core in length-bucketed batches. */
+    default Predictor predictor(Path artifactDir) throws IOException {
+        return predictor(artifactDir, ScoreEngine.PYTORCH, true, 0);
+    }
+
+    /**
+     * A registered model version's artifact, ready to predict on {@code engine} (whose export
+     * {@link #prepareScoring} made); {@code bucketing} says whether the texts of a call are batched by token length
+     * ({@link LengthBatches}) or in their order; {@code threads} is the engine's share of the cores (0: its default).
+     */
+    Predictor predictor(Path artifactDir, ScoreEngine engine, boolean bucketing, int threads) throws IOException;
+
+    /**
+     * Makes what {@code engine} runs besides the artifact, once per model version (later calls find it): the ONNX
+     * export, and for int8 its measurement against fp32 on the test split of {@code datasetDir}, the model's dataset
+     * version. The model core needs nothing; a task without an ONNX path refuses the ONNX engines.
+     */
+    default ScoringExport prepareScoring(Path artifactDir, ScoreEngine engine, Path datasetDir) throws IOException {
+        if (engine == ScoreEngine.PYTORCH) {
+            return ScoringExport.none();
+        }
+        throw new IllegalStateException("score.engine=" + engine.id() + " runs classifiers only; the model in "
+                + artifactDir + " is a " + type().id() + " model");
+    }
 }

@@ -37,6 +37,8 @@ public record Provenance(TaskType task, String baseModel, String baseModelSha256
                 t.add(name, l);
             } else if (value instanceof Float f) {
                 t.add(name, f.doubleValue());
+            } else if (value instanceof List<?> list) {
+                t.add(name, String.join(",", list.stream().map(String::valueOf).toList()));
             } else {
                 t.add(name, String.valueOf(value));
             }

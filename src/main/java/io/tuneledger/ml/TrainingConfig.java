@@ -15,6 +15,7 @@ import static io.tuneledger.ml.TrainingParameters.WEIGHT_DECAY;
 
 import io.tuneledger.config.ParameterValues;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -26,9 +27,31 @@ public record TrainingConfig(TrainMode mode, int epochs, int batchSize, float le
         float warmupRatio, float dropout, int maxLength, long seed, float gradClip, int earlyStoppingPatience,
         int checkpointEverySteps, boolean balancedClassWeights, Map<String, Object> taskSettings) {
 
-    /** Which weights train: all of them, or only the classification head on a frozen encoder. */
+    /**
+     * Which weights train: all of them, only the classification head on a frozen encoder, or low-rank adapters of the
+     * frozen encoder's Linear layers with the head ({@link #lora()}).
+     */
     public enum TrainMode {
-        FULL, HEAD
+        FULL, HEAD, LORA
+    }
+
+    /** The LoRA settings ({@code lora.*}): rank, alpha, dropout and the adapted layers. */
+    public record Lora(int rank, float alpha, float dropout, List<String> targets) {
+
+        /** The scale of an adapter's output, alpha / r. */
+        public float scale() {
+            return alpha / rank;
+        }
+    }
+
+    /** The LoRA settings of a {@link TrainMode#LORA} configuration (from its task settings). */
+    @SuppressWarnings("unchecked")
+    public Lora lora() {
+        if (mode != TrainMode.LORA) {
+            throw new IllegalStateException("train.mode is " + mode.name().toLowerCase(Locale.ROOT) + ", not lora");
+        }
+        return new Lora(taskSetting(TrainingParameters.LORA_RANK), taskSetting(TrainingParameters.LORA_ALPHA),
+                taskSetting(TrainingParameters.LORA_DROPOUT), taskSetting(TrainingParameters.LORA_TARGETS));
     }
 
     public TrainingConfig {

@@ -60,7 +60,7 @@ public final class ModelCoreBench {
             }
             List<LabelledText> train = new ArrayList<>();
             for (int i = 0; i < 16 * trainSteps; i++) {
-                train.add(new LabelledText("b" + i, words(random, 200), i % 2));
+                train.add(new LabelledText("b" + i, BenchData.words(random, 200), i % 2));
             }
             List<LabelledText> validation = train.subList(0, 16);
             long[] stepNanos = new long[trainSteps];
@@ -68,7 +68,7 @@ public final class ModelCoreBench {
                 // Inference first, then training: the baseline measures in the same order.
                 List<long[]> batch = new ArrayList<>();
                 for (int i = 0; i < 32; i++) {
-                    batch.add(tokenizer.ids(words(random, 200)));
+                    batch.add(tokenizer.ids(BenchData.words(random, 200)));
                 }
                 BatchPredictor.probabilities(model, tokenizer, batch, 32, manager);
                 long t0 = System.nanoTime();
@@ -92,7 +92,7 @@ public final class ModelCoreBench {
                         });
                 double[] steady = Arrays.stream(stepNanos).skip(2).mapToDouble(n -> n / 1e9).sorted().toArray();
                 System.out.printf("train_seconds_per_step=%.3f%n", steady[steady.length / 2]);
-                System.out.printf("train_peak_rss_mb=%d%n", status("VmHWM") / 1024);
+                System.out.printf("train_peak_rss_mb=%d%n", BenchData.status("VmHWM") / 1024);
 
 
             }
@@ -104,14 +104,14 @@ public final class ModelCoreBench {
             int sentences) throws java.io.IOException {
         List<long[]> shortOnes = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            shortOnes.add(tokenizer.ids(words(random, 5 + random.nextInt(20))));
+            shortOnes.add(tokenizer.ids(BenchData.words(random, 5 + random.nextInt(20))));
         }
         long firstRss = 0;
         long maxRss = 0;
         long t1 = System.nanoTime();
         for (int done = 0; done < sentences; done += shortOnes.size()) {
             BatchPredictor.probabilities(model, tokenizer, shortOnes, 64, manager);
-            long rss = status("VmRSS");
+            long rss = BenchData.status("VmRSS");
             if (done >= sentences / 10 && firstRss == 0) {
                 firstRss = rss;
             }
@@ -125,29 +125,7 @@ public final class ModelCoreBench {
         System.out.printf("long_run_sentences=%d%n", sentences);
         System.out.printf("long_run_sentences_per_second=%.1f%n", sentences / seconds);
         System.out.printf("long_run_rss_mb_after_10_percent=%d%n", firstRss / 1024);
-        System.out.printf("long_run_rss_mb_at_end=%d%n", status("VmRSS") / 1024);
+        System.out.printf("long_run_rss_mb_at_end=%d%n", BenchData.status("VmRSS") / 1024);
         System.out.printf("long_run_rss_mb_max=%d%n", maxRss / 1024);
-    }
-
-    private static final String[] VOCABULARY = ("the a of to and in that is for on with as was by at from this it be "
-            + "account payment claim invoice meeting report patient policy offer free click money please review "
-            + "urgent schedule project team service customer order contract data access update security").split(" ");
-
-    private static String words(Random random, int n) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            b.append(VOCABULARY[random.nextInt(VOCABULARY.length)]).append(' ');
-        }
-        return b.toString();
-    }
-
-    /** A value in kB from /proc/self/status (VmRSS, VmHWM). */
-    private static long status(String key) throws java.io.IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith(key + ":")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return -1;
     }
 }

@@ -97,6 +97,115 @@ class PipelineIT extends AbstractIT {
         assertEquals(predictions.size(), step(done, "merge").getJsonObject("counts").getInt("scored"));
 
         assertComplianceReports(name, executionId, model, sha256(output));
+        assertScoreEnginesAgree(name, predictions);
+    }
+
+    /**
+     * The same model on the other engines: its ONNX export in fp32 gives the same labels and probabilities within
+     * 1e-4; without length bucketing the model core gives the same labels and probabilities within 1e-5; the int8
+     * export is measured against fp32 on the test split, recorded in the ledger and the model card, and refused when it
+     * loses more accuracy than quantize.max.drop.
+     */
+    private static void assertScoreEnginesAgree(String name, List<JsonObject> reference) throws Exception {
+        Map<String, String> score = Map.of("model.name", name, "model.version", "1", "input.path", SAMPLE);
+        assertAgree(reference, score(with(score, "score.engine", "onnx", "output.path", name + "-onnx.jsonl")), 1e-4);
+        assertAgree(reference, score(with(score, "score.bucketing", "false", "output.path",
+                name + "-unbucketed.jsonl")), 1e-5);
+
+        List<JsonObject> int8 = score(with(score, "score.engine", "onnx-int8", "quantize.max.drop", "1",
+                "output.path", name + "-int8.jsonl"));
+        JsonObject exported = events("model:" + name + " v1").stream()
+                .filter(e -> e.getString("action").equals("model.exported")
+                        && e.getJsonObject("details").getString("engine").equals("onnx-int8"))
+                .findFirst().orElseThrow().getJsonObject("details");
+        JsonObject q = exported.getJsonObject("quantization");
+        assertTrue(q.getInt("records") > 0 && q.getJsonNumber("labelAgreement").doubleValue() >= 0.9, q::toString);
+        long same = 0;
+        for (int i = 0; i < int8.size(); i++) {
+            same += int8.get(i).getString("label").equals(reference.get(i).getString("label")) ? 1 : 0;
+        }
+        assertTrue(same >= 0.95 * reference.size(), "int8 labels agree on " + same + " of " + reference.size());
+        JsonObject card = as("auditor", () -> get("/api/models/" + name + "/versions/1/card")).object();
+        JsonObject recorded = card.getJsonObject("evaluation").getJsonObject("int8");
+        assertEquals(q.getString("int8Sha256"), recorded.getString("int8Sha256"), "the model card records it");
+        assertEquals(q.getJsonNumber("accuracyDrop").doubleValue(), recorded.getJsonNumber("accuracyDrop")
+                .doubleValue());
+
+        // The gate: a run allowing no loss at all completes only when int8 lost nothing on the test split.
+        double drop = q.getJsonNumber("accuracyDrop").doubleValue();
+        JsonObject strict = awaitEnd(startJob("score", with(score, "score.engine", "onnx-int8",
+                "quantize.max.drop", "0", "output.path", name + "-int8-strict.jsonl")).getJsonNumber("executionId")
+                .longValue(), Duration.ofMinutes(5));
+        assertEquals(drop > 0 ? "FAILED" : "COMPLETED", strict.getString("batchStatus"), "accuracy drop " + drop);
+        assertEquals(drop > 0, Files.notExists(storeHome().resolve("outbox").resolve(name + "-int8-strict.jsonl")));
+    }
+
+    private static List<JsonObject> score(Map<String, String> parameters) throws Exception {
+        JsonObject done = awaitEnd(startJob("score", parameters).getJsonNumber("executionId").longValue(),
+                Duration.ofMinutes(5));
+        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+        return readJsonl(storeHome().resolve("outbox").resolve(parameters.get("output.path")));
+    }
+
+    /** Same ids in the same order, the same labels, every probability within {@code tolerance}. */
+    private static void assertAgree(List<JsonObject> expected, List<JsonObject> actual, double tolerance) {
+        assertEquals(expected.stream().map(p -> p.getString("id")).toList(),
+                actual.stream().map(p -> p.getString("id")).toList());
+        double worst = 0;
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i).getString("label"), actual.get(i).getString("label"),
+                    expected.get(i).getString("id"));
+            JsonObject a = expected.get(i).getJsonObject("probabilities");
+            JsonObject b = actual.get(i).getJsonObject("probabilities");
+            for (String label : a.keySet()) {
+                worst = Math.max(worst, Math.abs(a.getJsonNumber(label).doubleValue()
+                        - b.getJsonNumber(label).doubleValue()));
+            }
+        }
+        assertTrue(worst < tolerance, "probabilities differ by up to " + worst);
+    }
+
+    /**
+     * LoRA on the sample: the encoder frozen, rank-8 adapters on query and value trained with the head; the model beats
+     * the frozen-encoder baseline, its artifact is PEFT's adapter directory (adapters and head only, the base model
+     * named), the registry's weights hash is the adapter file's, and it scores through its merged export.
+     */
+    @Test
+    void aLoraFineTuneBeatsTheBaselineAndIsSavedAsAdaptersOnly() throws Exception {
+        String name = unique("lora-it");
+        Map<String, String> lora = with(QUICK, "dataset.name", sampleDataset(), "model.name", name,
+                "train.mode", "lora");
+        lora.remove("train.learning.rate");
+        long id = startJob("fine-tune", lora).getJsonNumber("executionId").longValue();
+        JsonObject done = awaitEnd(id, Duration.ofMinutes(10));
+        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+        JsonObject model = get("/api/models/" + name + "/versions/1").object();
+        assertEquals("3e-3", model.getJsonObject("parameters").getString("train.learning.rate"),
+                "LoRA's own learning rate when none is given, recorded as used");
+        assertEquals("lora-adapter", model.getJsonObject("artifact").getString("layout"));
+        double tuned = model.getJsonObject("evaluation").getJsonObject("test").getJsonNumber("macroF1").doubleValue();
+        double baseline = model.getJsonObject("evaluation").getJsonObject("baseline").getJsonObject("test")
+                .getJsonNumber("macroF1").doubleValue();
+        assertTrue(tuned > baseline + 0.05, "LoRA " + tuned + " against frozen-encoder baseline " + baseline);
+        Path artifact = Path.of(model.getJsonObject("artifact").getString("path"));
+        try (var files = Files.list(artifact)) {
+            assertEquals(Set.of("adapter_config.json", "adapter_model.safetensors", "tokenizer.json",
+                    "provenance.json", "tuneledger_adapter.json", "SHA256SUMS"),
+                    files.map(f -> f.getFileName().toString()).collect(Collectors.toSet()));
+        }
+        assertEquals(sha256(artifact.resolve("adapter_model.safetensors")), model.getString("weightsSha256"));
+        assertTrue(Files.size(artifact.resolve("adapter_model.safetensors")) < 1_000_000, "adapters, not weights");
+        assertTrue(Files.readString(artifact.resolve("adapter_config.json")).contains("all-MiniLM-L6-v2"),
+                "the base model is named");
+
+        List<JsonObject> scored = score(Map.of("model.name", name, "input.path", SAMPLE,
+                "output.path", name + ".jsonl"));
+        Map<String, String> truth = readJsonl(Path.of("samples", SAMPLE)).stream()
+                .collect(Collectors.toMap(o -> o.getString("id"), o -> o.getString("label")));
+        long right = scored.stream().filter(p -> p.getString("label").equals(truth.get(p.getString("id")))).count();
+        assertTrue(right >= 0.85 * scored.size(), right + " of " + scored.size() + " right");
+        assertTrue(Files.exists(artifact.resolve("merged").resolve("model.safetensors")),
+                "scoring made the merged model for serving");
     }
 
     /**
@@ -295,5 +404,14 @@ class PipelineIT extends AbstractIT {
         Reply noModel = post("/api/jobs/score/executions", parameters(Map.of("model.name", "no-such-model",
                 "input.path", SAMPLE)));
         assertEquals("model.name", firstErrorParameter(noModel));
+        Reply engine = post("/api/jobs/pipeline/executions", parameters(Map.of("dataset.name", "d",
+                "input.path", SAMPLE, "model.name", "m", "score.input.path", SAMPLE, "score.engine", "tensorrt")));
+        assertEquals("score.engine", firstErrorParameter(engine));
+        Reply rank = post("/api/jobs/fine-tune/executions", parameters(Map.of("dataset.name", sampleDataset(),
+                "model.name", "m", "lora.rank", "4")));
+        assertEquals("lora.rank", firstErrorParameter(rank), "lora.* without train.mode=lora");
+        Reply targets = post("/api/jobs/fine-tune/executions", parameters(Map.of("dataset.name", sampleDataset(),
+                "model.name", "m", "train.mode", "lora", "lora.targets", "query,pooler")));
+        assertEquals("lora.targets", firstErrorParameter(targets));
     }
 }

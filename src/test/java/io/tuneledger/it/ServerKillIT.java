@@ -183,6 +183,39 @@ class ServerKillIT extends ManualServerIT {
                 "the restarted run's predictions equal the uninterrupted run's, byte for byte");
 
         killedCrossValidationRerunsOnlyItsUnfinishedFolds(data);
+        killedLoraTrainingResumesToTheSameAdapters(data);
+    }
+
+    /**
+     * LoRA (3 epochs of 9 updates, a checkpoint every 3), killed in its second epoch: the restart ends with the
+     * uninterrupted run's adapters, byte for byte (the same SHA-256 of adapter_model.safetensors), and the artifact
+     * holds the adapters, not the encoder.
+     */
+    private void killedLoraTrainingResumesToTheSameAdapters(String data) throws Exception {
+        Map<String, String> lora = with(TRAIN, "dataset.name", data, "train.mode", "lora", "train.epochs", "3",
+                "train.learning.rate", "1e-3", "lora.rank", "4");
+        String referenceModel = unique("lora-reference");
+        JsonObject reference = train(with(lora, "model.name", referenceModel));
+        String killedModel = unique("lora-killed");
+        long first = startJob("fine-tune", with(lora, "model.name", killedModel)).getJsonNumber("executionId")
+                .longValue();
+        awaitTrainingSteps(first, 13);
+        killServer();
+        controller.start(CONTAINER);
+        JsonObject stale = get("/api/executions/" + first).object();
+        assertEquals("FAILED", stale.getString("batchStatus"), stale::toString);
+        int committed = step(stale, "train").getJsonObject("progress").getInt("done");
+        assertTrue(committed >= 9 && committed < 27, "killed in the second epoch or later: " + committed);
+        JsonObject done = awaitEnd(restart(first, Map.of()).getJsonNumber("executionId").longValue(),
+                Duration.ofMinutes(10));
+        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+        JsonObject resumed = get("/api/models/" + killedModel + "/versions/1").object();
+        assertEquals(reference.getString("weightsSha256"), resumed.getString("weightsSha256"),
+                "the resumed LoRA run ends with the uninterrupted run's adapters");
+        Path artifact = Path.of(resumed.getJsonObject("artifact").getString("path"));
+        assertEquals(sha256(artifact.resolve("adapter_model.safetensors")), resumed.getString("weightsSha256"));
+        assertTrue(Files.notExists(artifact.resolve("model.safetensors")), "adapters only");
+        assertTrue(get("/api/audit/verify").object().getBoolean("valid"));
     }
 
     /**

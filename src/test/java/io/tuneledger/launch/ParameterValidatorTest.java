@@ -66,10 +66,36 @@ class ParameterValidatorTest {
     @Test
     void aFineTuneRestartRefusesATrainingSettingAndAllowsTheCheckpointInterval() {
         FineTuneJob fineTune = new FineTuneJob();
-        Map<String, String> original = ParameterValidator.validate(new JobDefinition() {
+        Map<String, String> original = ParameterValidator.validate(parametersOnly(fineTune),
+                Map.of("dataset.name", "mails", "model.name", "spam")).parameters();
+        String rate = TrainingParameters.LEARNING_RATE.name();
+        List<ParameterError> refused = ParameterValidator.checkRestart(fineTune, original, Map.of(rate, "2e-4"));
+        assertEquals(1, refused.size());
+        assertEquals(rate, refused.get(0).parameter());
+        assertEquals(List.of(), ParameterValidator.checkRestart(fineTune, original,
+                Map.of(TrainingParameters.CHECKPOINT_EVERY_STEPS.name(), "3")));
+    }
+
+    /** LoRA without a learning rate gets LoRA's (recorded as the value used); a given one is kept, in any mode. */
+    @Test
+    void loraWithoutALearningRateGetsLorasOwn() {
+        JobDefinition plain = parametersOnly(new FineTuneJob());
+        String rate = TrainingParameters.LEARNING_RATE.name();
+        Map<String, String> base = Map.of("dataset.name", "mails", "model.name", "spam");
+        assertEquals(TrainingParameters.LORA_LEARNING_RATE, ParameterValidator.validate(plain,
+                with(base, "train.mode", "lora")).parameters().get(rate));
+        assertEquals("5e-4", ParameterValidator.validate(plain, with(with(base, "train.mode", "lora"), rate, "5e-4"))
+                .parameters().get(rate));
+        assertEquals(TrainingParameters.LEARNING_RATE.defaultValue(), ParameterValidator.validate(plain, base)
+                .parameters().get(rate));
+    }
+
+    /** {@code job}'s parameters without its checks against the registries (which need a server). */
+    private static JobDefinition parametersOnly(JobDefinition job) {
+        return new JobDefinition() {
             @Override
             public String jobName() {
-                return fineTune.jobName();
+                return job.jobName();
             }
 
             @Override
@@ -79,14 +105,14 @@ class ParameterValidatorTest {
 
             @Override
             public List<Parameter<?>> parameters() {
-                return fineTune.parameters();
+                return job.parameters();
             }
-        }, Map.of("dataset.name", "mails", "model.name", "spam")).parameters();
-        String rate = TrainingParameters.LEARNING_RATE.name();
-        List<ParameterError> refused = ParameterValidator.checkRestart(fineTune, original, Map.of(rate, "2e-4"));
-        assertEquals(1, refused.size());
-        assertEquals(rate, refused.get(0).parameter());
-        assertEquals(List.of(), ParameterValidator.checkRestart(fineTune, original,
-                Map.of(TrainingParameters.CHECKPOINT_EVERY_STEPS.name(), "3")));
+        };
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String key, String value) {
+        Map<String, String> m = new java.util.HashMap<>(base);
+        m.put(key, value);
+        return m;
     }
 }

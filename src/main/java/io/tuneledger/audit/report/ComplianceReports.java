@@ -178,6 +178,15 @@ public class ComplianceReports {
                     evaluation.getJsonNumber("accuracy").doubleValue(), evaluation.getString("baseline"),
                     evaluation.getJsonNumber("baselineMacroF1").doubleValue(),
                     evaluation.getJsonObject("gate").getString("decision", "-")));
+            if (evaluation.get("int8") instanceof JsonObject q) {
+                s.text(String.format(Locale.ROOT, "Int8 scoring (score.engine=onnx-int8). On the test split (%d"
+                        + " records) the int8 export has accuracy %.3f against %.3f for the fp32 export (%.3f lost);"
+                        + " labels agree on %.1f%%; int8 file SHA-256 %s.", q.getInt("records"),
+                        q.getJsonObject("int8").getJsonNumber("accuracy").doubleValue(),
+                        q.getJsonObject("fp32").getJsonNumber("accuracy").doubleValue(),
+                        q.getJsonNumber("accuracyDrop").doubleValue(),
+                        100 * q.getJsonNumber("labelAgreement").doubleValue(), q.getString("int8Sha256")));
+            }
         }
         StringBuilder limitations = new StringBuilder("Limitations.");
         card.getJsonArray("limitations").forEach(l -> limitations.append(' ').append(((JsonString) l).getString()));

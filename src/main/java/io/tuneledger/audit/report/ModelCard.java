@@ -4,6 +4,7 @@ import io.tuneledger.data.DatasetManifest;
 import io.tuneledger.data.DatasetParameters;
 import io.tuneledger.data.DatasetStatistics;
 import io.tuneledger.ml.ClassificationMetrics;
+import io.tuneledger.ml.Quantization;
 import io.tuneledger.ml.RetrievalMetrics;
 import io.tuneledger.ml.TaskMetrics;
 import io.tuneledger.ml.TrainingParameters;
@@ -13,6 +14,9 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -62,6 +66,7 @@ public final class ModelCard {
                 .add("confusion", testJson.getJsonArray("confusion"))
                 .add("labels", testJson.getJsonArray("labels"))
                 .add("gate", details.gate().toJson())
+                .add("int8", int8(model))
                 .build();
 
         List<String> limitations = new ArrayList<>();
@@ -71,6 +76,13 @@ public final class ModelCard {
         test.perClass().stream().min(java.util.Comparator.comparingDouble(ClassificationMetrics.PerClass::f1))
                 .ifPresent(weakest -> limitations.add(String.format(Locale.ROOT,
                         "Weakest label on the test split: '%s' (F1 %.3f).", weakest.label(), weakest.f1())));
+        if ("lora".equals(details.parameters().get(TrainingParameters.MODE.name()))) {
+            limitations.add("Saved as LoRA adapters (rank " + details.parameters().get(TrainingParameters.LORA_RANK.name())
+                    + ", alpha " + details.parameters().get(TrainingParameters.LORA_ALPHA.name()) + ", on "
+                    + details.parameters().get(TrainingParameters.LORA_TARGETS.name()) + ") over " + model.baseModel()
+                    + " (weights SHA-256 " + model.baseModelSha256() + "): it runs only on that base model, which is"
+                    + " checked when it is loaded.");
+        }
         limitations.add("Inputs longer than " + details.parameters().getOrDefault(
                 TrainingParameters.MAX_LENGTH.name(), "?") + " tokens are truncated: only their beginning is read.");
         if (manifest != null) {
@@ -79,6 +91,22 @@ public final class ModelCard {
                     + " exceeded the dataset's token limit.");
         }
         return card(model, manifest, intendedUse, trainingData, evaluationSummary, limitations);
+    }
+
+    /**
+     * The int8 ONNX export's measurement on the test split (made when the model first scored with
+     * {@code score.engine=onnx-int8}), or null when it has not been made.
+     */
+    private static JsonValue int8(ModelVersion model) {
+        if (model.path() == null) {
+            return JsonValue.NULL;
+        }
+        try {
+            return Quantization.recorded(Path.of(model.path())).<JsonValue>map(Quantization::toJson)
+                    .orElse(JsonValue.NULL);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

@@ -4,11 +4,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import io.tuneledger.ml.ClassificationMetrics;
 import io.tuneledger.ml.LabelledText;
+import io.tuneledger.ml.LengthBatches;
 import java.util.List;
 
 /**
  * Batched inference: per-class probabilities for each text. Texts are sorted by token length so that a batch holds
- * texts of similar length and little padding; results come back in the input order. Every batch's arrays are freed
+ * texts of similar length and little padding ({@link LengthBatches}); results come back in the input order. Every batch's arrays are freed
  * when the batch is done, so memory stays flat however many texts pass.
  */
 public final class BatchPredictor {
@@ -16,11 +17,17 @@ public final class BatchPredictor {
     private BatchPredictor() {
     }
 
-    /** Probabilities [text][class] for pre-tokenized texts. */
+    /** Probabilities [text][class] for pre-tokenized texts, in length-bucketed batches. */
     public static float[][] probabilities(BertClassifierModel model, TextTokenizer tokenizer, List<long[]> tokenIds,
             int batchSize, NDManager parent) {
+        return probabilities(model, tokenizer, tokenIds, batchSize, true, parent);
+    }
+
+    /** Probabilities [text][class] for pre-tokenized texts, in batches bucketed by length or in input order. */
+    public static float[][] probabilities(BertClassifierModel model, TextTokenizer tokenizer, List<long[]> tokenIds,
+            int batchSize, boolean bucketing, NDManager parent) {
         float[][] out = new float[tokenIds.size()][];
-        LengthBatches.forEach(tokenIds, batchSize, (positions, sequences) -> {
+        LengthBatches.forEach(tokenIds, batchSize, bucketing, (positions, sequences) -> {
             try (NDManager scope = parent.newSubManager()) {
                 float[] flat = model.logits(scope, tokenizer.pad(sequences), false, 0f).softmax(1).toFloatArray();
                 int k = model.numLabels();

@@ -2,6 +2,7 @@ package io.tuneledger.ml.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -12,7 +13,9 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import io.tuneledger.ml.EncoderConfig;
 import io.tuneledger.ml.Pooling;
+import io.tuneledger.ml.TrainingConfig;
 import io.tuneledger.ml.weights.BertWeights;
+import io.tuneledger.ml.weights.LoraWeights;
 import io.tuneledger.ml.weights.Tensor;
 import io.tuneledger.ml.weights.WeightsException;
 import java.util.LinkedHashMap;
@@ -37,6 +40,8 @@ public final class BertClassifierModel implements AutoCloseable {
     private final int numLabels;
     private final NDManager manager;
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();
+    /** The LoRA settings once {@link #addLora} was called; null without adapters. */
+    private TrainingConfig.Lora lora;
 
     private BertClassifierModel(EncoderConfig config, int numLabels, NDManager manager) {
         this.config = config;
@@ -94,6 +99,37 @@ public final class BertClassifierModel implements AutoCloseable {
         return head;
     }
 
+    /**
+     * Adds a low-rank adapter to every targeted Linear layer of every encoder layer, as PEFT's LoRA does: for a layer
+     * {@code W} [out, in], {@code lora_A} [r, in] initialised uniform in +-1/sqrt(in) (Kaiming-uniform with a = sqrt 5,
+     * from {@code seed}) and {@code lora_B} [out, r] zero, so that the adapted model starts as the base model; the layer
+     * computes {@code x W^T + b + dropout(x) A^T B^T * alpha / r}. Adapter names are the layer's name with
+     * {@code .lora_A.weight} and {@code .lora_B.weight}.
+     */
+    public void addLora(TrainingConfig.Lora settings, long seed) {
+        if (lora != null) {
+            throw new IllegalStateException("The model has adapters already");
+        }
+        Random random = new Random(seed);
+        for (Map.Entry<String, long[]> e : LoraWeights.shapes(config, settings).entrySet()) {
+            long[] shape = e.getValue();
+            float[] values = new float[Math.toIntExact(shape[0] * shape[1])];
+            if (e.getKey().endsWith(LoraWeights.A)) {
+                double bound = 1.0 / Math.sqrt(shape[1]);
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
+                }
+            }
+            put(new Tensor(e.getKey(), shape, values));
+        }
+        lora = settings;
+    }
+
+    /** The LoRA settings, or null when the model has no adapters. */
+    public TrainingConfig.Lora lora() {
+        return lora;
+    }
+
     private void put(Tensor t) {
         NDArray array = manager.create(t.data(), new Shape(t.shape()));
         array.setName(t.name());
@@ -123,9 +159,18 @@ public final class BertClassifierModel implements AutoCloseable {
         return out;
     }
 
-    /** Overwrites parameter values in place (same names and shapes). */
+    /**
+     * Overwrites parameter values in place (same names and shapes): all of them, or, for a model with adapters, only
+     * the adapters and the head (what a LoRA run saves).
+     */
     public void load(Map<String, Tensor> values) throws WeightsException {
-        Map<String, long[]> expected = new LinkedHashMap<>(BertWeights.encoderShapes(config));
+        Map<String, long[]> expected = new LinkedHashMap<>();
+        if (lora == null || values.containsKey("embeddings.word_embeddings.weight")) {
+            expected.putAll(BertWeights.encoderShapes(config));
+        }
+        if (lora != null) {
+            expected.putAll(LoraWeights.shapes(config, lora));
+        }
         if (numLabels > 0) {
             expected.putAll(BertWeights.headShapes(config, numLabels));
         }
@@ -139,7 +184,6 @@ public final class BertClassifierModel implements AutoCloseable {
     public NDArray encode(NDManager scope, TokenBatch batch, boolean training, float dropout) {
         int b = batch.size();
         int len = batch.length();
-        int h = config.hiddenSize();
         NDArray ids = scope.create(batch.inputIds());
         NDArray types = scope.create(batch.tokenTypeIds());
         NDArray positions = scope.arange(0, len, 1, DataType.INT64);
@@ -154,28 +198,51 @@ public final class BertClassifierModel implements AutoCloseable {
 
         NDArray mask = scope.create(batch.attentionMask()).toType(DataType.FLOAT32, false)
                 .sub(scope.create(1f)).mul(scope.create(-MASKED)).reshape(b, 1, 1, len);
-        int heads = config.numHeads();
         int hs = config.headSize();
         // Constants are tensors of the caller's scope, never Java numbers: DJL turns mul(Number) into a temporary tensor
         // over a Java buffer that it closes at once, while autograd keeps that tensor for the backward pass. The
         // garbage collector may then free the buffer, and another thread's allocation overwrite the scale before
         // backward reads it: training diverged at random steps while the server was busy, and once became NaN.
         NDArray scale = scope.create((float) (1.0 / Math.sqrt(hs)));
+        NDArray loraScale = lora == null ? null : scope.create(lora.scale());
         for (int i = 0; i < config.numLayers(); i++) {
-            String p = "encoder.layer." + i + ".";
-            NDArray q = heads(linear(x, p + "attention.self.query"), b, len, heads, hs);
-            NDArray k = heads(linear(x, p + "attention.self.key"), b, len, heads, hs);
-            NDArray v = heads(linear(x, p + "attention.self.value"), b, len, heads, hs);
-            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask);
-            NDArray probs = dropout(scores.softmax(3), dropout, training);
-            NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, len, h);
-            NDArray attention = dropout(linear(context, p + "attention.output.dense"), dropout, training);
-            x = layerNorm(attention.add(x), p + "attention.output.LayerNorm");
-            NDArray inner = Activation.gelu(linear(x, p + "intermediate.dense"));
-            NDArray out = dropout(linear(inner, p + "output.dense"), dropout, training);
-            x = layerNorm(out.add(x), p + "output.LayerNorm");
+            if (training) {
+                x = layer(x, i, mask, scale, loraScale, true, dropout);
+            } else {
+                // Without autograd nothing needs a layer's intermediates once it is done: free them now rather than
+                // with the batch, or a batch of 32 x 512 tokens holds about 2 GB of attention scores per layer.
+                try (NDScope layerScope = new NDScope()) {
+                    layerScope.suppressNotUsedWarning();
+                    x = layer(x, i, mask, scale, loraScale, false, 0f);
+                    NDScope.unregister(x);
+                }
+            }
         }
         return x;
+    }
+
+    /** Encoder layer {@code i} on the hidden states {@code x}, [batch, length, hidden]. */
+    private NDArray layer(NDArray x, int i, NDArray mask, NDArray scale, NDArray loraScale, boolean training,
+            float dropout) {
+        long[] shape = x.getShape().getShape();
+        int b = (int) shape[0];
+        int len = (int) shape[1];
+        int h = config.hiddenSize();
+        int heads = config.numHeads();
+        int hs = config.headSize();
+        String p = "encoder.layer." + i + ".";
+        NDArray q = heads(linear(x, p + "attention.self.query", training, loraScale), b, len, heads, hs);
+        NDArray k = heads(linear(x, p + "attention.self.key", training, loraScale), b, len, heads, hs);
+        NDArray v = heads(linear(x, p + "attention.self.value", training, loraScale), b, len, heads, hs);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask);
+        NDArray probs = dropout(scores.softmax(3), dropout, training);
+        NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, len, h);
+        NDArray attention = dropout(linear(context, p + "attention.output.dense", training, loraScale), dropout,
+                training);
+        NDArray y = layerNorm(attention.add(x), p + "attention.output.LayerNorm");
+        NDArray inner = Activation.gelu(linear(y, p + "intermediate.dense", training, loraScale));
+        NDArray out = dropout(linear(inner, p + "output.dense", training, loraScale), dropout, training);
+        return layerNorm(out.add(y), p + "output.LayerNorm");
     }
 
     /** Class scores before softmax, [batch, numLabels]. */
@@ -218,8 +285,16 @@ public final class BertClassifierModel implements AutoCloseable {
         return a;
     }
 
-    private NDArray linear(NDArray x, String prefix) {
-        return Linear.linear(x, p(prefix + ".weight"), p(prefix + ".bias")).singletonOrThrow();
+    /** A Linear layer, plus its adapter's output when it has one ({@link #addLora}). */
+    private NDArray linear(NDArray x, String prefix, boolean training, NDArray loraScale) {
+        NDArray out = Linear.linear(x, p(prefix + ".weight"), p(prefix + ".bias")).singletonOrThrow();
+        NDArray a = lora == null ? null : parameters.get(prefix + LoraWeights.A);
+        if (a == null) {
+            return out;
+        }
+        NDArray low = Linear.linear(dropout(x, lora.dropout(), training), a).singletonOrThrow();
+        NDArray delta = Linear.linear(low, p(prefix + LoraWeights.B)).singletonOrThrow();
+        return out.add(delta.mul(loraScale));
     }
 
     private NDArray layerNorm(NDArray x, String prefix) {

@@ -7,6 +7,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.tuneledger.ml.ClassificationMetrics;
 import io.tuneledger.ml.LabelledText;
 import io.tuneledger.ml.TrainingConfig;
+import io.tuneledger.ml.weights.LoraWeights;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -43,7 +44,12 @@ public final class ClassificationObjective extends EncoderObjective {
 
     @Override
     public boolean trains(String parameter, TrainingConfig.TrainMode mode) {
-        return mode == TrainingConfig.TrainMode.FULL || parameter.startsWith("classifier.");
+        return switch (mode) {
+            case FULL -> true;
+            case HEAD -> parameter.startsWith("classifier.");
+            case LORA -> parameter.startsWith("classifier.") || parameter.endsWith(LoraWeights.A)
+                    || parameter.endsWith(LoraWeights.B);
+        };
     }
 
     @Override

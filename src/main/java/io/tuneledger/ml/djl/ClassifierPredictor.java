@@ -5,13 +5,10 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.tuneledger.ml.Predictor;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * A saved classifier ({@link ModelArtifact}) predicting in batches of 32, texts truncated to the token length it was
+ * A saved classifier ({@link ModelArtifact}) predicting in batches of 32 (bucketed by length or in input order), texts truncated to the token length it was
  * trained with (its provenance's {@code train.max.length}).
  */
 final class ClassifierPredictor implements Predictor {
@@ -20,18 +17,20 @@ final class ClassifierPredictor implements Predictor {
     private final BertClassifierModel model;
     private final TextTokenizer tokenizer;
     private final List<String> labels;
+    private final boolean bucketing;
 
     private ClassifierPredictor(NDManager manager, BertClassifierModel model, TextTokenizer tokenizer,
-            List<String> labels) {
+            List<String> labels, boolean bucketing) {
         this.manager = manager;
+        this.bucketing = bucketing;
         this.model = model;
         this.tokenizer = tokenizer;
         this.labels = labels;
     }
 
-    static ClassifierPredictor load(Path dir) throws IOException {
+    static ClassifierPredictor load(Path dir, boolean bucketing) throws IOException {
         return ModelArtifact.open(dir, (manager, loaded, tokenizer) -> new ClassifierPredictor(manager,
-                ModelArtifact.classifier(manager, loaded), tokenizer, loaded.labels()));
+                ModelArtifact.classifier(manager, loaded), tokenizer, loaded.labels(), bucketing));
     }
 
     @Override
@@ -41,17 +40,8 @@ final class ClassifierPredictor implements Predictor {
         }
         JniUtils.setGradMode(false);
         List<long[]> ids = texts.stream().map(tokenizer::ids).toList();
-        float[][] probabilities = BatchPredictor.probabilities(model, tokenizer, ids, 32, manager);
-        int[] best = BatchPredictor.argmax(probabilities);
-        List<Prediction> out = new ArrayList<>(texts.size());
-        for (int i = 0; i < probabilities.length; i++) {
-            Map<String, Float> byLabel = new LinkedHashMap<>();
-            for (int c = 0; c < labels.size(); c++) {
-                byLabel.put(labels.get(c), probabilities[i][c]);
-            }
-            out.add(new Prediction(labels.get(best[i]), byLabel));
-        }
-        return out;
+        return Predictor.predictions(labels, BatchPredictor.probabilities(model, tokenizer, ids, 32, bucketing,
+                manager));
     }
 
     @Override

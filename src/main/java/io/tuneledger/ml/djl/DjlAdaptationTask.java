@@ -6,6 +6,7 @@ import io.tuneledger.ml.Baseline;
 import io.tuneledger.ml.FineTuningTask;
 import io.tuneledger.ml.Predictor;
 import io.tuneledger.ml.RunSpec;
+import io.tuneledger.ml.ScoreEngine;
 import io.tuneledger.ml.Split;
 import io.tuneledger.ml.TaskMetrics;
 import io.tuneledger.ml.TaskRun;
@@ -72,7 +73,7 @@ public final class DjlAdaptationTask implements FineTuningTask {
 
     /** An adapted encoder is a starting point for fine-tuning; it has no labels to score texts with. */
     @Override
-    public Predictor predictor(Path artifactDir) {
+    public Predictor predictor(Path artifactDir, ScoreEngine engine, boolean bucketing, int threads) {
         throw new IllegalStateException("The model in " + artifactDir + " is an adapted encoder: fine-tune it"
                 + " (base.model=name:version) into a classifier before scoring with it");
     }

@@ -7,7 +7,10 @@ import io.tuneledger.ml.ClassificationMetrics;
 import io.tuneledger.ml.FineTuningTask;
 import io.tuneledger.ml.LabelledText;
 import io.tuneledger.ml.Predictor;
+import io.tuneledger.ml.Quantization;
 import io.tuneledger.ml.RunSpec;
+import io.tuneledger.ml.ScoreEngine;
+import io.tuneledger.ml.ScoringExport;
 import io.tuneledger.ml.Split;
 import io.tuneledger.ml.TaskMetrics;
 import io.tuneledger.ml.TaskRun;
@@ -61,9 +64,38 @@ public final class DjlClassificationTask implements FineTuningTask {
         return new ClassificationRun(spec, start, labels, splits);
     }
 
+    /**
+     * The classifier in {@code artifactDir} on the model core (an adapter (LoRA) artifact runs from its merged model,
+     * made once) or on ONNX Runtime ({@link OnnxModels}).
+     */
     @Override
-    public Predictor predictor(Path artifactDir) throws IOException {
-        return ClassifierPredictor.load(artifactDir);
+    public Predictor predictor(Path artifactDir, ScoreEngine engine, boolean bucketing, int threads)
+            throws IOException {
+        return switch (engine) {
+            case PYTORCH -> ClassifierPredictor.load(ModelArtifact.merged(artifactDir), bucketing);
+            case ONNX -> OnnxModels.open(artifactDir, BertOnnxExport.Precision.FP32, bucketing, threads);
+            case ONNX_INT8 -> OnnxModels.open(artifactDir, BertOnnxExport.Precision.INT8, bucketing, threads);
+        };
+    }
+
+    /** The ONNX export of the engine; for int8 first its measurement against fp32 ({@link OnnxModels}). */
+    @Override
+    public ScoringExport prepareScoring(Path artifactDir, ScoreEngine engine, Path datasetDir) throws IOException {
+        if (engine == ScoreEngine.PYTORCH) {
+            return ScoringExport.none();
+        }
+        Quantization q = engine == ScoreEngine.ONNX_INT8 ? OnnxModels.quantization(artifactDir, datasetDir) : null;
+        Path file = OnnxModels.export(artifactDir, engine == ScoreEngine.ONNX ? BertOnnxExport.Precision.FP32
+                : BertOnnxExport.Precision.INT8);
+        return new ScoringExport(file, ModelArtifact.sha256(file), q);
+    }
+
+    /** {@code model} with LoRA adapters added when {@code config} trains in LoRA mode (from the run's seed). */
+    static BertClassifierModel withAdapters(BertClassifierModel model, TrainingConfig config) {
+        if (config.mode() == TrainingConfig.TrainMode.LORA) {
+            model.addLora(config.lora(), config.seed());
+        }
+        return model;
     }
 
     /** The labels of a dataset version, sorted; or those of the starting model's head when it has one. */
@@ -96,8 +128,8 @@ public final class DjlClassificationTask implements FineTuningTask {
 
         ClassificationRun(RunSpec spec, StartingWeights start, List<String> labels,
                 Map<Split, List<LabelledText>> splits) throws IOException {
-            super(spec, start, splits, m -> BertClassifierModel.create(m, start.config(), labels.size(),
-                    start.encoder(), start.head(), spec.config().seed()));
+            super(spec, start, splits, m -> withAdapters(BertClassifierModel.create(m, start.config(), labels.size(),
+                    start.encoder(), start.head(), spec.config().seed()), spec.config()));
             this.labels = labels;
         }
 
@@ -151,8 +183,17 @@ public final class DjlClassificationTask implements FineTuningTask {
             return BatchPredictor.evaluate(model, tokenizer, examples(split), labels, manager);
         }
 
+        /**
+         * The artifact: a {@code BertForSequenceClassification} directory, or, in LoRA mode, PEFT's adapter directory
+         * (adapters and head only; the base model is named and its weights' SHA-256 recorded). Answers the SHA-256 of
+         * the weights file written.
+         */
         @Override
         public String export(Path dir, JsonObject provenance) throws IOException {
+            if (model.lora() != null) {
+                ModelArtifact.saveLora(dir, model, labels, start.tokenizerJson(), provenance, spec.start());
+                return ModelArtifact.sha256(dir.resolve(ModelArtifact.ADAPTER_WEIGHTS));
+            }
             ModelArtifact.save(dir, model, labels, start.tokenizerJson(), provenance);
             return ModelArtifact.sha256(dir.resolve(ModelArtifact.WEIGHTS));
         }

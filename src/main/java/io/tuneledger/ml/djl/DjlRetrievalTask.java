@@ -10,6 +10,7 @@ import io.tuneledger.ml.Predictor;
 import io.tuneledger.ml.QueryPair;
 import io.tuneledger.ml.RetrievalMetrics;
 import io.tuneledger.ml.RunSpec;
+import io.tuneledger.ml.ScoreEngine;
 import io.tuneledger.ml.Split;
 import io.tuneledger.ml.TaskMetrics;
 import io.tuneledger.ml.TaskRun;
@@ -87,7 +88,7 @@ public final class DjlRetrievalTask implements FineTuningTask {
 
     /** A retrieval model ranks documents; scoring texts with labels is the classifier's. */
     @Override
-    public Predictor predictor(Path artifactDir) {
+    public Predictor predictor(Path artifactDir, ScoreEngine engine, boolean bucketing, int threads) {
         throw new IllegalStateException("The model in " + artifactDir + " is a retrieval model: it ranks documents"
                 + " for queries and has no labels to score texts with");
     }

@@ -187,7 +187,7 @@ public final class DjlTrainingSession implements TrainingSession {
             state.bestMetric = metrics.primary();
             state.bestEpoch = state.epoch;
             state.badEpochs = 0;
-            SafeTensors.write(bestFile(state.epoch), objective.weights(), Map.of("epoch",
+            SafeTensors.write(bestFile(state.epoch), savedWeights(), Map.of("epoch",
                     Integer.toString(state.epoch)));
         } else {
             state.badEpochs++;
@@ -270,10 +270,24 @@ public final class DjlTrainingSession implements TrainingSession {
         return (int) (mixed ^ (mixed >>> 32)) & 0x7FFFFFFF;
     }
 
+    /**
+     * The weights a training state and a best-epoch file hold: all of them, or, in LoRA mode, only those that train
+     * (the adapters and the head; the frozen encoder is the starting weights, loaded again on a restart).
+     */
+    private Map<String, Tensor> savedWeights() {
+        Map<String, Tensor> all = objective.weights();
+        if (config.mode() != TrainingConfig.TrainMode.LORA) {
+            return all;
+        }
+        Map<String, Tensor> trained = new LinkedHashMap<>();
+        trainable.keySet().forEach(name -> trained.put(name, all.get(name)));
+        return trained;
+    }
+
     @Override
     public void save(Path file) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        objective.weights().forEach((name, t) -> tensors.put("param." + name, t.renamed("param." + name)));
+        savedWeights().forEach((name, t) -> tensors.put("param." + name, t.renamed("param." + name)));
         optimizer.state().forEach((name, t) -> tensors.put("adam." + name, t.renamed("adam." + name)));
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);

@@ -60,6 +60,12 @@ public final class ModelArtifact {
     public static final String SENTENCE_BERT_CONFIG = "sentence_bert_config.json";
     public static final String SENTENCE_TRANSFORMERS_CONFIG = "config_sentence_transformers.json";
     public static final String POOLING_CONFIG = "1_Pooling/config.json";
+    public static final String ADAPTER_CONFIG = io.tuneledger.ml.ArtifactLayout.ADAPTER_CONFIG;
+    public static final String ADAPTER_WEIGHTS = io.tuneledger.ml.ArtifactLayout.LORA_ADAPTER.weightsFile();
+    /** What loading an adapter directory needs besides PEFT's files: the base model, its SHA-256, the labels. */
+    public static final String ADAPTER_BASE = "tuneledger_adapter.json";
+    /** The merged model of an adapter directory, made on first use for serving (see {@link #merged}). */
+    public static final String MERGED_DIR = "merged";
     private static final String NORMALIZE_DIR = "2_Normalize";
 
     /**
@@ -178,6 +184,171 @@ public final class ModelArtifact {
         Files.writeString(dir.resolve(CHECKSUMS), sums.toString());
     }
 
+    /**
+     * Writes a LoRA-trained classifier as PEFT's adapter directory, adapters and head only: {@code adapter_config.json}
+     * (LORA, SEQ_CLS, r, lora_alpha, lora_dropout, target_modules, the head in modules_to_save, the base model as
+     * base_model_name_or_path) and {@code adapter_model.safetensors} ({@code base_model.model.bert.<layer>.lora_A.weight}
+     * and {@code lora_B}, {@code base_model.model.classifier.*}); plus {@code tokenizer.json}, provenance,
+     * {@code tuneledger_adapter.json} (the starting point to load the base from, its weights' SHA-256, the labels) and
+     * {@code SHA256SUMS}. Loading it ({@link #load}) merges the adapters into the base model's weights.
+     */
+    public static void saveLora(Path dir, BertClassifierModel model, List<String> labels, byte[] tokenizerJson,
+            JsonObject provenance, io.tuneledger.ml.StartingPoint base) throws IOException {
+        io.tuneledger.ml.TrainingConfig.Lora lora = model.lora();
+        if (lora == null || labels.size() != model.numLabels()) {
+            throw new IllegalArgumentException("an adapter directory holds a classifier trained with LoRA");
+        }
+        Files.createDirectories(dir);
+        try (Stream<Path> existing = Files.list(dir)) {
+            if (existing.findAny().isPresent()) {
+                throw new IOException("Model directory " + dir + " is not empty");
+            }
+        }
+        String baseName = base.builtin() != null ? hubId(base.builtin()) : base.directory().toAbsolutePath().toString();
+        writeJson(dir.resolve(ADAPTER_CONFIG), Json.createObjectBuilder()
+                .add("peft_type", "LORA")
+                .add("task_type", "SEQ_CLS")
+                .add("base_model_name_or_path", baseName)
+                .add("r", lora.rank())
+                .add("lora_alpha", lora.alpha())
+                .add("lora_dropout", lora.dropout())
+                .add("target_modules", Json.createArrayBuilder(lora.targets()))
+                .add("bias", "none")
+                .add("fan_in_fan_out", false)
+                .add("inference_mode", true)
+                .add("init_lora_weights", true)
+                .add("modules_to_save", Json.createArrayBuilder().add("classifier"))
+                .build());
+        Map<String, Tensor> all = model.toTensors();
+        Map<String, Tensor> adapter = new LinkedHashMap<>();
+        for (String name : io.tuneledger.ml.weights.LoraWeights.shapes(model.config(), lora).keySet()) {
+            String peft = io.tuneledger.ml.weights.LoraWeights.PEFT_ENCODER_PREFIX + name;
+            adapter.put(peft, all.get(name).renamed(peft));
+        }
+        for (String name : BertWeights.headShapes(model.config(), labels.size()).keySet()) {
+            String peft = io.tuneledger.ml.weights.LoraWeights.PEFT_MODULE_PREFIX + name;
+            adapter.put(peft, all.get(name).renamed(peft));
+        }
+        SafeTensors.write(dir.resolve(ADAPTER_WEIGHTS), adapter, Map.of("format", "pt"));
+        Files.write(dir.resolve(TOKENIZER), tokenizerJson);
+        writeJson(dir.resolve(PROVENANCE), provenance);
+        StartingWeights start = StartingWeights.of(base);
+        writeJson(dir.resolve(ADAPTER_BASE), Json.createObjectBuilder()
+                .add("base", base.builtin() != null ? Json.createObjectBuilder().add("builtin", base.builtin().id())
+                        : Json.createObjectBuilder().add("path", base.directory().toAbsolutePath().toString()))
+                .add("baseDescription", base.description())
+                .add("baseWeightsSha256", start.sha256())
+                .add("labels", Json.createArrayBuilder(labels))
+                .add("pooling", model.config().pooling().name().toLowerCase())
+                .build());
+        StringBuilder sums = new StringBuilder();
+        for (String file : List.of(ADAPTER_CONFIG, ADAPTER_WEIGHTS, TOKENIZER, PROVENANCE, ADAPTER_BASE)) {
+            sums.append(sha256(dir.resolve(file))).append("  ").append(file).append('\n');
+        }
+        Files.writeString(dir.resolve(CHECKSUMS), sums.toString());
+    }
+
+    /** The Hugging Face hub name of a shipped base model, as PEFT's base_model_name_or_path names it. */
+    private static String hubId(io.tuneledger.ml.BaseModel base) {
+        return switch (base) {
+            case ALL_MINILM_L6_V2 -> "sentence-transformers/all-MiniLM-L6-v2";
+            case BGE_SMALL_ZH_V15 -> "BAAI/bge-small-zh-v1.5";
+            case BGE_SMALL_EN_V15 -> "BAAI/bge-small-en-v1.5";
+        };
+    }
+
+    /** Whether {@code dir} is an adapter directory ({@link #saveLora}). */
+    public static boolean isAdapter(Path dir) {
+        return io.tuneledger.ml.ArtifactLayout.of(dir) == io.tuneledger.ml.ArtifactLayout.LORA_ADAPTER;
+    }
+
+    /**
+     * The merged model of an adapter directory for serving, a {@code BertForSequenceClassification} directory in its
+     * {@code merged/} (made on first use, all or nothing); a directory that is no adapter answers itself.
+     */
+    public static Path merged(Path dir) throws IOException {
+        if (!isAdapter(dir)) {
+            return dir;
+        }
+        Path merged = dir.resolve(MERGED_DIR);
+        synchronized (ModelArtifact.class) {
+            if (Files.exists(merged.resolve(CHECKSUMS))) {
+                return merged;
+            }
+            Loaded loaded = load(dir);
+            Path tmp = dir.resolve(MERGED_DIR + ".tmp");
+            if (Files.exists(tmp)) {
+                try (Stream<Path> old = Files.walk(tmp)) {
+                    for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
+                    BertClassifierModel model = classifier(manager, loaded)) {
+                save(tmp, model, loaded.labels(), Files.readAllBytes(loaded.tokenizer()),
+                        readJson(dir.resolve(PROVENANCE)));
+            }
+            Files.move(tmp, merged, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return merged;
+        }
+    }
+
+    private static JsonObject readJson(Path file) throws IOException {
+        try (JsonReader reader = Json.createReader(Files.newBufferedReader(file))) {
+            return reader.readObject();
+        }
+    }
+
+    /**
+     * An adapter directory loaded with its adapters merged into the base model's weights: the base is loaded again
+     * from where it was (a shipped model, a directory) and must still have the weights it was trained on.
+     */
+    private static Loaded loadAdapter(Path dir) throws IOException {
+        JsonObject base = readJson(dir.resolve(ADAPTER_BASE));
+        JsonObject where = base.getJsonObject("base");
+        io.tuneledger.ml.StartingPoint point = where.containsKey("builtin")
+                ? io.tuneledger.ml.StartingPoint.of(io.tuneledger.ml.BaseModel.byId(where.getString("builtin"))
+                        .orElseThrow(() -> new WeightsException(dir + " was trained on base model "
+                                + where.getString("builtin") + ", which this version does not ship")))
+                : io.tuneledger.ml.StartingPoint.of(Path.of(where.getString("path")),
+                        base.getString("baseDescription"));
+        if (point.directory() != null && !Files.isDirectory(point.directory())) {
+            throw new WeightsException("The adapters in " + dir + " need their base model in " + point.directory()
+                    + ", which is gone");
+        }
+        StartingWeights start = StartingWeights.of(point);
+        if (!start.sha256().equals(base.getString("baseWeightsSha256"))) {
+            throw new WeightsException("The base model " + base.getString("baseDescription") + " of the adapters in "
+                    + dir + " has weights with SHA-256 " + start.sha256() + ", not the "
+                    + base.getString("baseWeightsSha256") + " they were trained on");
+        }
+        JsonObject config = readJson(dir.resolve(ADAPTER_CONFIG));
+        List<String> targets = config.getJsonArray("target_modules").getValuesAs(jakarta.json.JsonString.class)
+                .stream().map(jakarta.json.JsonString::getString).toList();
+        io.tuneledger.ml.TrainingConfig.Lora lora = new io.tuneledger.ml.TrainingConfig.Lora(config.getInt("r"),
+                (float) config.getJsonNumber("lora_alpha").doubleValue(),
+                (float) config.getJsonNumber("lora_dropout").doubleValue(), targets);
+        List<String> labels = base.getJsonArray("labels").getValuesAs(jakarta.json.JsonString.class).stream()
+                .map(jakarta.json.JsonString::getString).toList();
+        Map<String, Tensor> adapters = new LinkedHashMap<>();
+        Map<String, Tensor> head = new LinkedHashMap<>();
+        for (Tensor t : SafeTensors.read(dir.resolve(ADAPTER_WEIGHTS)).tensors().values()) {
+            if (t.name().startsWith(io.tuneledger.ml.weights.LoraWeights.PEFT_ENCODER_PREFIX)) {
+                String name = t.name().substring(io.tuneledger.ml.weights.LoraWeights.PEFT_ENCODER_PREFIX.length());
+                adapters.put(name, t.renamed(name));
+            } else if (t.name().startsWith(io.tuneledger.ml.weights.LoraWeights.PEFT_MODULE_PREFIX)) {
+                String name = t.name().substring(io.tuneledger.ml.weights.LoraWeights.PEFT_MODULE_PREFIX.length());
+                head.put(name, t.renamed(name));
+            }
+        }
+        BertWeights.check(adapters, io.tuneledger.ml.weights.LoraWeights.shapes(start.config(), lora),
+                dir + " (adapters)");
+        BertWeights.check(head, BertWeights.headShapes(start.config(), labels.size()), dir + " (head)");
+        return new Loaded(start.config(), labels, io.tuneledger.ml.weights.LoraWeights.merge(start.encoder(),
+                adapters, lora), head, dir.resolve(TOKENIZER), start.queryPrefix(), Map.of());
+    }
+
     /** The sentence-transformers files of an encoder's directory; answers their paths, for the checksums. */
     private static List<String> saveSentenceTransformersFiles(Path dir, EncoderConfig c, int maxLength,
             String queryPrefix) throws IOException {
@@ -219,7 +390,6 @@ public final class ModelArtifact {
                 .add("type", "sentence_transformers.models." + type).build();
     }
 
-    /** Reads a model directory (Tuneledger's or a Hugging Face BERT's), checking checksums when present. */
     /** What a loaded artifact becomes for inference (a predictor, an encoder), built on its own manager. */
     @FunctionalInterface
     interface Opener<T> {
@@ -246,7 +416,20 @@ public final class ModelArtifact {
         }
     }
 
+    /**
+     * Reads a model directory (Tuneledger's, a Hugging Face BERT's, or an adapter directory, whose adapters are merged
+     * into its base model), checking checksums when present.
+     */
     public static Loaded load(Path dir) throws IOException {
+        verifyChecksums(dir);
+        if (isAdapter(dir)) {
+            return loadAdapter(dir);
+        }
+        return loadModel(dir);
+    }
+
+    /** Checks every file {@code SHA256SUMS} lists, when the directory has one. */
+    private static void verifyChecksums(Path dir) throws IOException {
         Path checksums = dir.resolve(CHECKSUMS);
         if (Files.exists(checksums)) {
             for (String line : Files.readAllLines(checksums)) {
@@ -261,6 +444,9 @@ public final class ModelArtifact {
                 }
             }
         }
+    }
+
+    private static Loaded loadModel(Path dir) throws IOException {
         JsonObject json;
         try (JsonReader reader = Json.createReader(Files.newBufferedReader(dir.resolve(CONFIG)))) {
             json = reader.readObject();

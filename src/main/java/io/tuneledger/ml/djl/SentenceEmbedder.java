@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import io.tuneledger.ml.EmbeddingIndex;
+import io.tuneledger.ml.LengthBatches;
 import io.tuneledger.ml.TextDocument;
 import java.util.ArrayList;
 import java.util.List;

@@ -47,7 +47,8 @@ public record StartingWeights(String description, String sha256, EncoderConfig c
     public static StartingWeights of(Path dir, String description) throws IOException {
         ModelArtifact.Loaded loaded = ModelArtifact.load(dir);
         Map<String, Tensor> head = loaded.head() == null || loaded.head().isEmpty() ? null : loaded.head();
-        return new StartingWeights(description, ModelArtifact.sha256(dir.resolve(ModelArtifact.WEIGHTS)),
+        return new StartingWeights(description, ModelArtifact.sha256(dir.resolve(ModelArtifact.isAdapter(dir)
+                ? ModelArtifact.ADAPTER_WEIGHTS : ModelArtifact.WEIGHTS)),
                 loaded.config(), head == null ? List.of() : loaded.labels(), loaded.encoder(), head,
                 Files.readAllBytes(loaded.tokenizer()), loaded.queryPrefix(), loaded.maskedLmHead());
     }

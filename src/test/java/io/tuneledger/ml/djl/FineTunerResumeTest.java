@@ -95,16 +95,21 @@ class FineTunerResumeTest {
                 TextTokenizer tokenizer = TextTokenizer.load(in, 24);
                 BertClassifierModel model = BertClassifierModel.create(manager, TINY, 2, randomEncoder(1), null, 5)) {
             FineTuner tuner = new FineTuner(config(), LABELS, checkpoints);
-            FineTuner.Result result = tuner.train(model, tokenizer, train, validation, new FineTuner.Listener() {
-                @Override
-                public void onStep(io.tuneledger.ml.StepOutcome progress) {
-                    if (progress.step() == failAtStep) {
-                        throw new IllegalStateException("simulated crash at step " + failAtStep);
-                    }
-                }
-            });
+            FineTuner.Result result = tuner.train(model, tokenizer, train, validation, crashingAt(failAtStep));
             return new Run(model.toTensors(), result);
         }
+    }
+
+    /** A listener that throws after step {@code step}, as a crash would stop the run there (-1: never). */
+    static FineTuner.Listener crashingAt(int step) {
+        return new FineTuner.Listener() {
+            @Override
+            public void onStep(io.tuneledger.ml.StepOutcome progress) {
+                if (progress.step() == step) {
+                    throw new IllegalStateException("simulated crash at step " + step);
+                }
+            }
+        };
     }
 
     @Test

@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import io.tuneledger.data.CleaningRule;
-import io.tuneledger.data.TextCleaner;
+import io.tuneledger.bench.BenchData;
 import io.tuneledger.ml.BaseModel;
 import io.tuneledger.ml.ClassificationMetrics;
 import io.tuneledger.ml.LabelledText;
@@ -15,11 +14,8 @@ import io.tuneledger.ml.Provenance;
 import io.tuneledger.ml.TrainingConfig;
 import io.tuneledger.ml.weights.OnnxBertImporter;
 import io.tuneledger.ml.weights.Tensor;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MiniLmFineTuneTest {
 
-    static final TextCleaner CLEANER = new TextCleaner(CleaningRule.parse(CleaningRule.defaultValue()));
-
     static final List<String> LABELS = List.of("ham", "spam");
 
     @TempDir
@@ -45,14 +39,7 @@ class MiniLmFineTuneTest {
 
     @Test
     void oneEpochOn400MailsReachesMacroF1Of090AndTheSavedModelPredictsTheSame() throws Exception {
-        List<LabelledText> all = Files.readAllLines(Path.of("samples", "spamassassin-sample.jsonl")).stream()
-                .map(line -> {
-                    try (JsonReader r = Json.createReader(new StringReader(line))) {
-                        JsonObject o = r.readObject();
-                        return new LabelledText(o.getString("id"), CLEANER.clean(o.getString("text")),
-                                LABELS.indexOf(o.getString("label")));
-                    }
-                }).toList();
+        List<LabelledText> all = BenchData.sample();
         List<LabelledText> train = all.subList(0, 400);
         List<LabelledText> validation = all.subList(400, 500);
         List<LabelledText> test = all.subList(500, 700);
