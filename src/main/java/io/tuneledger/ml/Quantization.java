@@ -12,13 +12,13 @@ import java.util.Optional;
 /**
  * A classifier's int8 ONNX export measured against its fp32 export on the test split of its dataset: accuracy and
  * macro-F1 of each, the accuracy lost ({@code accuracyDrop}, positive when int8 is worse), how many labels agree, the
- * largest difference of a probability, and the SHA-256 of both files. Kept beside the exports, in
- * {@code onnx/quantization.json} of the model's directory.
+ * largest difference of a probability, and the SHA-256 of both files. Kept with the exports, in
+ * {@code onnx/quantization.json} of the version's exports directory ({@link ArtifactLayout#exports}).
  */
 public record Quantization(int records, ClassificationMetrics fp32, ClassificationMetrics int8, double accuracyDrop,
         double labelAgreement, double maxProbabilityDifference, String fp32Sha256, String int8Sha256) {
 
-    /** The directory of a model's ONNX exports, inside its artifact directory. */
+    /** The directory of a model's ONNX exports, inside its exports directory. */
     public static final String DIR = "onnx";
     public static final String FILE = "quantization.json";
 
@@ -52,7 +52,7 @@ public record Quantization(int records, ClassificationMetrics fp32, Classificati
 
     /** The file of a model directory's measurement. */
     public static Path file(Path modelDir) {
-        return modelDir.resolve(DIR).resolve(FILE);
+        return ArtifactLayout.exports(modelDir).resolve(DIR).resolve(FILE);
     }
 
     /** The recorded measurement of a model, if one was made. */

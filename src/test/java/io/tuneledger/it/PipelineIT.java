@@ -204,8 +204,11 @@ class PipelineIT extends AbstractIT {
                 .collect(Collectors.toMap(o -> o.getString("id"), o -> o.getString("label")));
         long right = scored.stream().filter(p -> p.getString("label").equals(truth.get(p.getString("id")))).count();
         assertTrue(right >= 0.85 * scored.size(), right + " of " + scored.size() + " right");
-        assertTrue(Files.exists(artifact.resolve("merged").resolve("model.safetensors")),
-                "scoring made the merged model for serving");
+        assertTrue(Files.exists(Path.of(artifact + "-exports").resolve("merged").resolve("model.safetensors")),
+                "scoring made the merged model for serving, beside the read-only version directory");
+        try (var files = Files.list(artifact)) {
+            assertEquals(6, files.count(), "the version's own directory is unchanged");
+        }
     }
 
     /**

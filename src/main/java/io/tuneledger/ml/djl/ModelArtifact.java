@@ -263,20 +263,24 @@ public final class ModelArtifact {
     }
 
     /**
-     * The merged model of an adapter directory for serving, a {@code BertForSequenceClassification} directory in its
-     * {@code merged/} (made on first use, all or nothing); a directory that is no adapter answers itself.
+     * The merged model of an adapter directory for serving, a {@code BertForSequenceClassification} directory in
+     * {@code merged/} of the version's exports directory ({@link io.tuneledger.ml.ArtifactLayout#exports}: the
+     * version's own directory is read-only), made on first use, all or nothing; a directory that is no adapter answers
+     * itself.
      */
     public static Path merged(Path dir) throws IOException {
         if (!isAdapter(dir)) {
             return dir;
         }
-        Path merged = dir.resolve(MERGED_DIR);
+        Path exports = io.tuneledger.ml.ArtifactLayout.exports(dir);
+        Path merged = exports.resolve(MERGED_DIR);
         synchronized (ModelArtifact.class) {
             if (Files.exists(merged.resolve(CHECKSUMS))) {
                 return merged;
             }
             Loaded loaded = load(dir);
-            Path tmp = dir.resolve(MERGED_DIR + ".tmp");
+            Files.createDirectories(exports);
+            Path tmp = exports.resolve(MERGED_DIR + ".tmp");
             if (Files.exists(tmp)) {
                 try (Stream<Path> old = Files.walk(tmp)) {
                     for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -2,6 +2,7 @@ package io.tuneledger.ml.djl;
 
 import io.tuneledger.data.JsonFiles;
 import io.tuneledger.data.JsonlFiles;
+import io.tuneledger.ml.ArtifactLayout;
 import io.tuneledger.ml.AtomicFiles;
 import io.tuneledger.ml.ClassificationMetrics;
 import io.tuneledger.ml.Provenance;
@@ -38,8 +39,8 @@ public final class OnnxModels {
 
     /** The export file of a precision. */
     public static Path file(Path modelDir, Precision precision) {
-        return modelDir.resolve(Quantization.DIR).resolve(precision == Precision.FP32 ? "model.onnx"
-                : "model-int8.onnx");
+        return ArtifactLayout.exports(modelDir).resolve(Quantization.DIR).resolve(precision == Precision.FP32
+                ? "model.onnx" : "model-int8.onnx");
     }
 
     /** The export of {@code modelDir} in {@code precision}, made now if it is not there yet. */

@@ -153,6 +153,8 @@ class OnnxExportTest {
         assertTrue(agreeing >= texts.size() - 4, "int8 agrees on " + agreeing + " of " + texts.size());
         assertTrue(meanDifference > 1e-4 && meanDifference < 0.06, "int8 probabilities differ by " + meanDifference
                 + " on average");
+        assertTrue(!OnnxModels.file(model, Precision.FP32).startsWith(model.toAbsolutePath()),
+                "exports are kept beside the (read-only) version directory, not in it");
         long fp32Size = Files.size(OnnxModels.file(model, Precision.FP32));
         long int8Size = Files.size(OnnxModels.file(model, Precision.INT8));
         assertTrue(int8Size < 0.4 * fp32Size, "int8 export " + int8Size + " bytes against fp32 " + fp32Size);
