@@ -275,12 +275,13 @@ public final class DjlTrainingSession implements TrainingSession {
      * (the adapters and the head; the frozen encoder is the starting weights, loaded again on a restart).
      */
     private Map<String, Tensor> savedWeights() {
-        Map<String, Tensor> all = objective.weights();
         if (config.mode() != TrainingConfig.TrainMode.LORA) {
-            return all;
+            return objective.weights();
         }
+        // only what trains is copied out of the engine, not the frozen encoder with it
         Map<String, Tensor> trained = new LinkedHashMap<>();
-        trainable.keySet().forEach(name -> trained.put(name, all.get(name)));
+        trainable.forEach((name, array) -> trained.put(name, new Tensor(name, array.getShape().getShape(),
+                array.toFloatArray())));
         return trained;
     }
 

@@ -6,8 +6,12 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.tuneledger.ml.LengthBatches;
 import io.tuneledger.ml.Predictor;
+import jakarta.json.Json;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
@@ -41,26 +45,39 @@ public final class OnnxClassifier implements Predictor {
     }
 
     /**
-     * Opens {@code onnxFile} with the tokenizer, labels and maximum length of the model in {@code modelDir};
-     * {@code threads} is ONNX Runtime's intra-operator thread count (0: its default, one per core).
+     * Opens {@code onnxFile} (an export: its metadata names the labels and the token length the model was trained
+     * with) with the model's tokenizer; {@code threads} is ONNX Runtime's intra-operator thread count (0: its default,
+     * one per core).
      */
-    public static OnnxClassifier open(Path onnxFile, Path tokenizerJson, int maxLength, List<String> labels,
-            boolean bucketing, int threads) throws IOException {
+    public static OnnxClassifier open(Path onnxFile, Path tokenizerJson, boolean bucketing, int threads)
+            throws IOException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        TextTokenizer tokenizer;
-        try (InputStream in = Files.newInputStream(tokenizerJson)) {
-            tokenizer = TextTokenizer.load(in, maxLength);
-        }
+        OrtSession session;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (threads > 0) {
                 options.setIntraOpNumThreads(threads);
             }
-            return new OnnxClassifier(env, env.createSession(onnxFile.toString(), options), tokenizer, labels,
-                    bucketing);
+            session = env.createSession(onnxFile.toString(), options);
         } catch (OrtException | RuntimeException e) {
-            tokenizer.close();
             throw new IOException("ONNX Runtime cannot open " + onnxFile + ": " + e.getMessage(), e);
+        }
+        try (InputStream in = Files.newInputStream(tokenizerJson)) {
+            Map<String, String> metadata = session.getMetadata().getCustomMetadata();
+            List<String> labels;
+            try (JsonReader r = Json.createReader(new StringReader(metadata.get("labels")))) {
+                labels = r.readArray().getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
+            }
+            TextTokenizer tokenizer = TextTokenizer.load(in, Integer.parseInt(metadata.get("max_length")));
+            return new OnnxClassifier(env, session, tokenizer, labels, bucketing);
+        } catch (OrtException | IOException | RuntimeException e) {
+            try {
+                session.close();
+            } catch (OrtException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e instanceof IOException io ? io : new IOException("The export " + onnxFile + " lacks its labels"
+                    + " or token length: " + e.getMessage(), e);
         }
     }
 

@@ -118,14 +118,13 @@ public final class OnnxModels {
     }
 
     /**
-     * Opens the export of {@code modelDir} in {@code precision} (made now if needed) with the model's tokenizer,
-     * labels and training length; {@code threads} as in {@link OnnxClassifier#open}.
+     * Opens the export of {@code modelDir} in {@code precision} (made now if needed) with the model's tokenizer;
+     * labels and training length come from the export's metadata, so the weights are not loaded again (for an
+     * adapter, that would mean its base model and a merge); {@code threads} as in {@link OnnxClassifier#open}.
      */
     public static OnnxClassifier open(Path modelDir, Precision precision, boolean bucketing, int threads)
             throws IOException {
-        Path file = export(modelDir, precision);
-        ModelArtifact.Loaded loaded = ModelArtifact.load(modelDir);
-        return OnnxClassifier.open(file, loaded.tokenizer(), maxLength(modelDir), loaded.labels(), bucketing,
+        return OnnxClassifier.open(export(modelDir, precision), modelDir.resolve(ModelArtifact.TOKENIZER), bucketing,
                 threads);
     }
 
