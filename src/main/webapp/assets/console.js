@@ -615,9 +615,16 @@
       Array.isArray(evaluationFigures.compared) ? comparedTable(evaluationFigures.compared) : [
         table(['Split', 'Accuracy', 'Macro-F1'], [
           ['test (fine-tuned)', number(evaluationFigures.accuracy), number(evaluationFigures.macroF1)],
-          ['test (baseline: frozen encoder)', number(evaluationFigures.baselineAccuracy),
-            number(evaluationFigures.baselineMacroF1)]], { id: 'metrics' }),
-        h('p', { class: 'muted' }, 'Baseline: ' + (evaluationFigures.baseline || ''))],
+          [evaluationFigures.student ? 'test (baseline: teacher)' : 'test (baseline: frozen encoder)',
+            number(evaluationFigures.baselineAccuracy), number(evaluationFigures.baselineMacroF1)]], { id: 'metrics' }),
+        h('p', { class: 'muted' }, 'Baseline: ' + (evaluationFigures.baseline || '')),
+        evaluationFigures.student ? h('p', { id: 'student-speed' }, 'Student: '
+          + number(evaluationFigures.student.speedup) + 'x the teacher\'s speed ('
+          + number(evaluationFigures.student.studentTextsPerSecond) + ' against '
+          + number(evaluationFigures.student.teacherTextsPerSecond) + ' texts/s on '
+          + evaluationFigures.student.texts + ' test texts), '
+          + number(evaluationFigures.student.studentParameters) + ' weights against '
+          + number(evaluationFigures.student.teacherParameters)) : ''],
       Array.isArray(evaluationFigures.perClass) ? table(['Label', 'Precision', 'Recall', 'F1', 'Support'],
         evaluationFigures.perClass.map(c => [c.label, number(c.precision), number(c.recall), number(c.f1),
           number(c.support)]), { id: 'per-label' }) : '',

@@ -61,6 +61,8 @@ public class FineTuneRun {
     static final String FOLDS_DIR = "folds";
     public static final String STUDY_RESULT_FILE = "study-result.json";
     static final String FIRST_RUNG_FILE = "first-rung.json";
+    /** A distillation's teacher, resolved at its first use (distill.teacher=name:latest stays that version). */
+    static final String TEACHER_FILE = "teacher.json";
 
     @Inject
     JobContext jobContext;
@@ -143,7 +145,41 @@ public class FineTuneRun {
         if (config.mode() == TrainingConfig.TrainMode.LORA) {
             TrainingParameters.LORA.forEach(p -> settings.put(p.name(), values.get(p)));
         }
+        var teacher = teacher();
+        if (teacher.isPresent()) {
+            TrainingParameters.DISTILLATION.forEach(p -> settings.put(p.name(), values.get(p)));
+            settings.put(TrainingParameters.DISTILL_TEACHER.name(), teacher.get().name() + ":"
+                    + teacher.get().version());
+        }
         return config.withTaskSettings(settings);
+    }
+
+    /**
+     * A distill job's teacher (the registered version {@code distill.teacher} names, pinned at its first use); empty
+     * for the other jobs.
+     */
+    java.util.Optional<ModelVersion> teacher() throws IOException {
+        String given = parameters().text(TrainingParameters.DISTILL_TEACHER.name());
+        if (given == null) {
+            return java.util.Optional.empty();
+        }
+        Path pin = dir().resolve(TEACHER_FILE);
+        VersionRef.Named ref;
+        if (Files.exists(pin)) {
+            var json = JsonFiles.read(pin);
+            ref = new VersionRef.Named(json.getString("name"), VersionRef.parse(Integer.toString(
+                    json.getInt("version"))));
+        } else {
+            ref = TrainingParameters.teacherRef(given);
+        }
+        VersionRef.Named named = ref;
+        ModelVersion teacher = models.resolve(named.name(), named.version())
+                .orElseThrow(() -> new IllegalStateException("No registered model " + named + " to distil from"));
+        if (!Files.exists(pin)) {
+            JsonFiles.writeAtomically(pin, Json.createObjectBuilder().add("name", teacher.name())
+                    .add("version", teacher.version()).add("weightsSha256", teacher.weightsSha256()).build());
+        }
+        return java.util.Optional.of(teacher);
     }
 
     /** The plan of this job's study, written by its plan step. */
@@ -173,12 +209,26 @@ public class FineTuneRun {
     /** Opens the task's run on this job's dataset, starting weights and configuration. */
     public TaskRun open() throws IOException {
         DatasetVersion d = dataset();
-        return task().open(new RunSpec(Path.of(d.path()), d.ref(), start(), config()));
+        StartingPoint teacher = teacher().map(FineTuneRun::startingPoint).orElse(null);
+        return task().open(new RunSpec(Path.of(d.path()), d.ref(), start(), config(), teacher));
     }
 
-    /** The weights named by {@code base.model}: a shipped base model, a directory, or a registered name:version. */
-    StartingPoint start() {
-        BaseModelRef ref = BaseModelRef.parse(parameters().get(TrainingParameters.BASE_MODEL));
+    private static StartingPoint startingPoint(ModelVersion v) {
+        return StartingPoint.of(Path.of(v.path()), v.name() + ":" + v.version());
+    }
+
+    /**
+     * The weights named by {@code base.model}: a shipped base model, a directory, or a registered name:version; for a
+     * distillation those {@code distill.student} names, the teacher's own by default.
+     */
+    StartingPoint start() throws IOException {
+        var teacher = teacher();
+        String given = teacher.isPresent() ? parameters().get(TrainingParameters.DISTILL_STUDENT)
+                : parameters().get(TrainingParameters.BASE_MODEL);
+        if (teacher.isPresent() && given.equals(TrainingParameters.TEACHER)) {
+            return startingPoint(teacher.get());
+        }
+        BaseModelRef ref = BaseModelRef.parse(given);
         if (ref instanceof BaseModelRef.Builtin b) {
             return StartingPoint.of(b.model());
         }
@@ -297,12 +347,36 @@ public class FineTuneRun {
      * provenance records them; empty for a shipped base model or a directory.
      */
     java.util.Optional<jakarta.json.JsonObject> baseOrigin() throws IOException {
-        if (!(BaseModelRef.parse(parameters().get(TrainingParameters.BASE_MODEL))
+        if (teacher().isPresent() || !(BaseModelRef.parse(parameters().get(TrainingParameters.BASE_MODEL))
                 instanceof BaseModelRef.Registered registered)) {
             return java.util.Optional.empty();
         }
         ModelVersion base = models.resolve(registered.model().name(), registered.model().version())
                 .orElseThrow(() -> new IllegalStateException("No registered model " + registered.model()));
+        return java.util.Optional.of(origin(base));
+    }
+
+    /**
+     * What a distillation learnt from: the teacher's origin (as {@link #baseOrigin()} gives a base model's), where the
+     * student started, how many layers it kept, the temperature and alpha; empty for the other jobs.
+     */
+    java.util.Optional<jakarta.json.JsonObject> distillation() throws IOException {
+        var teacher = teacher();
+        if (teacher.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        var settings = config().taskSettings();
+        return java.util.Optional.of(Json.createObjectBuilder().add("teacher", origin(teacher.get()))
+                .add("student", parameters().get(TrainingParameters.DISTILL_STUDENT))
+                .add("layers", parameters().text(TrainingParameters.DISTILL_LAYERS.name()) == null
+                        ? TrainingParameters.AUTO : parameters().text(TrainingParameters.DISTILL_LAYERS.name()))
+                .add("temperature", ((Number) settings.get(TrainingParameters.DISTILL_TEMPERATURE.name())).doubleValue())
+                .add("alpha", ((Number) settings.get(TrainingParameters.DISTILL_ALPHA.name())).doubleValue())
+                .build());
+    }
+
+    /** A registered version, its task, weights' SHA-256, and the job and dataset its own provenance names. */
+    private jakarta.json.JsonObject origin(ModelVersion base) throws IOException {
         var provenance = JsonFiles.read(Path.of(base.path()).resolve(io.tuneledger.ml.Provenance.FILE));
         var origin = Json.createObjectBuilder().add("model", base.ref()).add("task", provenance.getString("task"))
                 .add("weightsSha256", base.weightsSha256());
@@ -311,7 +385,7 @@ public class FineTuneRun {
                 origin.add(key, o);
             }
         }
-        return java.util.Optional.of(origin.build());
+        return origin.build();
     }
 
     TrainingRecord training() throws IOException {

@@ -132,6 +132,11 @@ public final class JobParameters {
             DatasetParameters.DATASET_NAME.describedAs("Corpus to adapt to (prepared with task=adaptation)"),
             DATASET_VERSION), TrainingParameters.ADAPT);
 
+    /** Distillation: the labelled dataset, the teacher and student, and the student's training parameters. */
+    public static final List<Parameter<?>> DISTILL = concat(List.of(
+            DatasetParameters.DATASET_NAME.describedAs("Labelled dataset (task=classification) the student trains on"),
+            DATASET_VERSION), TrainingParameters.DISTILL);
+
     /** Cross-validation: the dataset, the folds, and fine-tune's training parameters (no model is registered). */
     public static final List<Parameter<?>> CROSS_VALIDATE = concat(List.of(
             DatasetParameters.DATASET_NAME.describedAs("Dataset to cross-validate on"), DATASET_VERSION, FOLDS,

@@ -89,6 +89,10 @@ public class RegisterModelBatchlet extends AbstractBatchlet {
             if (base.isPresent()) {
                 record = jakarta.json.Json.createObjectBuilder(record).add("baseModelOrigin", base.get()).build();
             }
+            var distillation = run.distillation();
+            if (distillation.isPresent()) {
+                record = jakarta.json.Json.createObjectBuilder(record).add("distillation", distillation.get()).build();
+            }
             weightsSha = task.export(artifact, record);
         }
         String sha = weightsSha;

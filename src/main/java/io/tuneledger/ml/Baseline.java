@@ -9,15 +9,24 @@ import java.util.function.Function;
 
 /**
  * What the fine-tuned model is compared with: how the baseline was made ({@code mode}: {@code head} for the frozen
- * encoder, {@code base} for the base model as it is), its training steps and best epoch, its validation and test
- * figures, and the test figures of any further comparison, by name (retrieval: {@code BM25}; none for
- * classification).
+ * encoder, {@code base} for the base model as it is, {@code teacher} for a distillation's teacher), its training
+ * steps and best epoch, its validation and test figures, the test figures of any further comparison, by name
+ * (retrieval: {@code BM25}; none for classification), and for a distillation the student's size and speed against
+ * the teacher's ({@code speed}, null otherwise).
  */
 public record Baseline(String mode, int steps, int bestEpoch, TaskMetrics validation, TaskMetrics test,
-        Map<String, TaskMetrics> alsoCompared) {
+        Map<String, TaskMetrics> alsoCompared, StudentSpeed speed) {
+
+    /** The mode of a distillation's baseline: the teacher as registered. */
+    public static final String TEACHER = "teacher";
 
     public Baseline {
         alsoCompared = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(alsoCompared));
+    }
+
+    public Baseline(String mode, int steps, int bestEpoch, TaskMetrics validation, TaskMetrics test,
+            Map<String, TaskMetrics> alsoCompared) {
+        this(mode, steps, bestEpoch, validation, test, alsoCompared, null);
     }
 
     public Baseline(String mode, int steps, int bestEpoch, TaskMetrics validation, TaskMetrics test) {
@@ -29,6 +38,7 @@ public record Baseline(String mode, int steps, int bestEpoch, TaskMetrics valida
         return switch (mode) {
             case "head" -> "frozen encoder";
             case "base" -> "base model";
+            case TEACHER -> "teacher";
             default -> mode;
         };
     }
@@ -41,6 +51,9 @@ public record Baseline(String mode, int steps, int bestEpoch, TaskMetrics valida
             alsoCompared.forEach((name, metrics) -> others.add(name, metrics.toJson()));
             json.add("alsoCompared", others);
         }
+        if (speed != null) {
+            json.add("speed", speed.toJson());
+        }
         return json.build();
     }
 
@@ -51,6 +64,7 @@ public record Baseline(String mode, int steps, int bestEpoch, TaskMetrics valida
                     metrics.apply(value.asJsonObject())));
         }
         return new Baseline(json.getString("mode"), json.getInt("steps"), json.getInt("bestEpoch"),
-                metrics.apply(json.getJsonObject("validation")), metrics.apply(json.getJsonObject("test")), others);
+                metrics.apply(json.getJsonObject("validation")), metrics.apply(json.getJsonObject("test")), others,
+                json.containsKey("speed") ? StudentSpeed.fromJson(json.getJsonObject("speed")) : null);
     }
 }

@@ -51,22 +51,34 @@ public final class TrainingParameters {
      */
     public static final String LORA_LEARNING_RATE = "3e-3";
     /**
+     * The learning rate a distillation gets when none is given: 3e-4, from bench/results-distill.md (in three epochs at
+     * fine-tune's 1e-4, a student cut from a 12-layer teacher ended further from the teacher than at 3e-4: the layers
+     * kept must learn to give what the teacher's last layer gave).
+     */
+    public static final String DISTILL_LEARNING_RATE = "3e-4";
+    /**
      * 1e-4, from the defaults study (docs/defaults-study.md): as good as 5e-5 on long e-mails, far better on small sets
      * of short texts and on small Chinese ones, where 5e-5 left the model predicting the majority label.
      */
     public static final Parameter<Float> LEARNING_RATE = Parameter.floating("train.learning.rate", "1e-4", 1e-8, 1.0,
-            "Peak learning rate of AdamW (with train.mode=lora and none given: " + LORA_LEARNING_RATE + ")");
+            "Peak learning rate of AdamW (none given: " + LORA_LEARNING_RATE + " with train.mode=lora, "
+                    + DISTILL_LEARNING_RATE + " in a distill job)");
 
     /**
-     * Completes the defaults that depend on another parameter's value: in LoRA mode an absent
-     * {@code train.learning.rate} is {@link #LORA_LEARNING_RATE}. {@code given} are the parameters as given,
-     * {@code complete} the same completed with the plain defaults, changed here.
+     * Completes the defaults that depend on another parameter's value: an absent {@code train.learning.rate} is
+     * {@link #LORA_LEARNING_RATE} in LoRA mode and {@link #DISTILL_LEARNING_RATE} in a distillation (a job that takes
+     * {@code distill.teacher}). {@code given} are the parameters as given, {@code complete} the same completed with the
+     * plain defaults, changed here.
      */
     public static void completeDependentDefaults(Map<String, String> given, Map<String, String> complete) {
         String learningRate = given.get(LEARNING_RATE.name());
-        if ("lora".equals(complete.get(MODE.name())) && complete.containsKey(LEARNING_RATE.name())
-                && (learningRate == null || learningRate.isBlank())) {
+        if (!complete.containsKey(LEARNING_RATE.name()) || (learningRate != null && !learningRate.isBlank())) {
+            return;
+        }
+        if ("lora".equals(complete.get(MODE.name()))) {
             complete.put(LEARNING_RATE.name(), LORA_LEARNING_RATE);
+        } else if (complete.containsKey("distill.teacher")) {
+            complete.put(LEARNING_RATE.name(), DISTILL_LEARNING_RATE);
         }
     }
     public static final Parameter<Float> WEIGHT_DECAY = Parameter.floating("train.weight.decay", "0.01", 0, 1,
@@ -158,6 +170,49 @@ public final class TrainingParameters {
     /** The settings only the adaptation task has, recorded with the configuration. */
     public static final List<Parameter<?>> ADAPTATION = List.of(ADAPT_MASK_PROBABILITY);
 
+    /** The word of {@code distill.student} for a student cut from the teacher itself. */
+    public static final String TEACHER = "teacher";
+
+    /** The teacher of a distillation: a registered classifier. */
+    public static final Parameter<String> DISTILL_TEACHER = Parameter.of("distill.teacher", null,
+            "Teacher: name:version of a registered classification model (latest: its newest version not rejected)",
+            ValueRule.accepts(TrainingParameters::teacherRef), String::strip).required();
+    public static final Parameter<String> DISTILL_STUDENT = Parameter.of("distill.student", TEACHER,
+            "Where the student starts: teacher (the teacher's embeddings, its first distill.layers encoder layers and"
+                    + " its head) or a smaller base model, as base.model names one: "
+                    + String.join(" | ", Arrays.stream(BaseModel.values()).map(BaseModel::id).toList())
+                    + " | a model directory | name:version",
+            ValueRule.accepts(v -> {
+                if (!v.strip().equals(TEACHER)) {
+                    BaseModelRef.parse(v);
+                }
+            }), String::strip);
+    public static final Parameter<Integer> DISTILL_LAYERS = Parameter.of("distill.layers", AUTO,
+            "Encoder layers the student keeps, from the first: a number, or auto (half the teacher's, rounded up, for"
+                    + " distill.student=teacher; every layer of a base model)",
+            ValueRule.integer(1, 48).or(AUTO), v -> v.strip().equals(AUTO) ? 0 : Integer.parseInt(v.strip()));
+    /**
+     * 2, the softening Hinton et al. (2015) and DistilBERT's task-specific runs work with: high enough that the
+     * teacher's second choices carry weight, low enough that its first choice still leads.
+     */
+    public static final Parameter<Float> DISTILL_TEMPERATURE = Parameter.floating("distill.temperature", "2", 1, 20,
+            "Temperature T of the soft targets: teacher and student logits are divided by T before the softmax (higher:"
+                    + " softer, more of the teacher's second choices)");
+    public static final Parameter<Float> DISTILL_ALPHA = Parameter.floating("distill.alpha", "0.5", 0, 1,
+            "Weight of the soft-target loss: alpha * T^2 * KL(teacher || student) + (1 - alpha) * cross-entropy on"
+                    + " the labels (1: the teacher alone; 0: the labels alone)");
+
+    /** A distillation's settings, recorded with the configuration (the teacher as resolved, name:version). */
+    public static final List<Parameter<?>> DISTILLATION = List.of(DISTILL_TEACHER, DISTILL_STUDENT, DISTILL_LAYERS,
+            DISTILL_TEMPERATURE, DISTILL_ALPHA);
+
+    /** {@code distill.teacher} parsed: a registered model's name and version. */
+    public static io.tuneledger.config.VersionRef.Named teacherRef(String value) {
+        return io.tuneledger.config.VersionRef.Named.tryParse(value == null ? "" : value.strip()).orElseThrow(() ->
+                new IllegalArgumentException("must be name:version of a registered classification model, got '"
+                        + value + "'"));
+    }
+
     /** The parameters that make a {@link TrainingConfig}, in the order provenance lists them. */
     public static final List<Parameter<?>> CONFIG = List.of(MODE, EPOCHS, BATCH_SIZE, LEARNING_RATE, WEIGHT_DECAY,
             WARMUP_RATIO, DROPOUT, MAX_LENGTH, CLASS_WEIGHTS, SEED, GRAD_CLIP, PATIENCE, CHECKPOINT_EVERY_STEPS);
@@ -196,6 +251,20 @@ public final class TrainingParameters {
      * excepted: there are no classes) and the adaptation's own settings and gate.
      */
     public static final List<Parameter<?>> ADAPT = adapt();
+
+    /**
+     * What the distill job takes besides the dataset: the teacher and the student, the softening and the weight of
+     * the soft targets, the model name, the configuration (no LoRA: the student is a new model) and the gate.
+     */
+    public static final List<Parameter<?>> DISTILL = distill();
+
+    private static List<Parameter<?>> distill() {
+        List<Parameter<?>> all = new java.util.ArrayList<>(DISTILLATION);
+        all.add(MODEL_NAME);
+        all.addAll(CONFIG);
+        all.add(GATE_MIN_MACRO_F1);
+        return List.copyOf(all);
+    }
 
     private static List<Parameter<?>> adapt() {
         List<Parameter<?>> all = new java.util.ArrayList<>();

@@ -170,15 +170,26 @@ class PipelineIT extends AbstractIT {
      * the frozen-encoder baseline, its artifact is PEFT's adapter directory (adapters and head only, the base model
      * named), the registry's weights hash is the adapter file's, and it scores through its merged export.
      */
+    private static String loraModel;
+
+    /** A LoRA fine-tune of the sample with the quick settings and LoRA's defaults, made once for the tests here. */
+    private static synchronized String loraModel() throws Exception {
+        if (loraModel == null) {
+            String name = unique("lora-it");
+            Map<String, String> lora = with(QUICK, "dataset.name", sampleDataset(), "model.name", name,
+                    "train.mode", "lora");
+            lora.remove("train.learning.rate");
+            long id = startJob("fine-tune", lora).getJsonNumber("executionId").longValue();
+            JsonObject done = awaitEnd(id, Duration.ofMinutes(10));
+            assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+            loraModel = name;
+        }
+        return loraModel;
+    }
+
     @Test
     void aLoraFineTuneBeatsTheBaselineAndIsSavedAsAdaptersOnly() throws Exception {
-        String name = unique("lora-it");
-        Map<String, String> lora = with(QUICK, "dataset.name", sampleDataset(), "model.name", name,
-                "train.mode", "lora");
-        lora.remove("train.learning.rate");
-        long id = startJob("fine-tune", lora).getJsonNumber("executionId").longValue();
-        JsonObject done = awaitEnd(id, Duration.ofMinutes(10));
-        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+        String name = loraModel();
         JsonObject model = get("/api/models/" + name + "/versions/1").object();
         assertEquals("3e-3", model.getJsonObject("parameters").getString("train.learning.rate"),
                 "LoRA's own learning rate when none is given, recorded as used");
@@ -208,6 +219,59 @@ class PipelineIT extends AbstractIT {
                 "scoring made the merged model for serving, beside the read-only version directory");
         try (var files = Files.list(artifact)) {
             assertEquals(6, files.count(), "the version's own directory is unchanged");
+        }
+    }
+
+    /**
+     * The distill job on the LoRA model as teacher (its adapters merged into the base when loaded): the student keeps
+     * the teacher's first 3 of 6 layers (distill.layers=auto) and its head, trains one quick epoch on the labels and
+     * the teacher's softened outputs, and comes close to the teacher; the baseline is the teacher, with both models'
+     * size and speed in the evaluation and the report; lineage and provenance name the teacher.
+     */
+    @Test
+    void aDistilledStudentKeepsHalfTheTeachersLayersAndComesCloseToIt() throws Exception {
+        String teacher = loraModel();
+        String name = unique("distill-it");
+        assertEquals("train.mode", firstErrorParameter(post("/api/jobs/distill/executions", parameters(Map.of(
+                "dataset.name", sampleDataset(), "model.name", name, "distill.teacher", teacher + ":1",
+                "train.mode", "lora")))));
+        assertEquals("distill.layers", firstErrorParameter(post("/api/jobs/distill/executions", parameters(Map.of(
+                "dataset.name", sampleDataset(), "model.name", name, "distill.teacher", teacher + ":1",
+                "distill.student", "all-minilm-l6-v2", "distill.layers", "7")))));
+        assertEquals("distill.teacher", firstErrorParameter(post("/api/jobs/distill/executions", parameters(Map.of(
+                "dataset.name", sampleDataset(), "model.name", name, "distill.teacher", "no-such-model:1")))));
+
+        Map<String, String> distill = with(QUICK, "dataset.name", sampleDataset(), "model.name", name,
+                "distill.teacher", teacher + ":latest");
+        long id = startJob("distill", distill).getJsonNumber("executionId").longValue();
+        JsonObject done = awaitEnd(id, Duration.ofMinutes(10));
+        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+
+        JsonObject model = get("/api/models/" + name + "/versions/1").object();
+        assertEquals(teacher + ":1", model.getJsonObject("lineage").getString("baseModel"), "the teacher is the parent");
+        Path artifact = Path.of(model.getJsonObject("artifact").getString("path"));
+        assertTrue(Files.readString(artifact.resolve("config.json")).replace(" ", "")
+                .contains("\"num_hidden_layers\":3"), "half of the teacher's 6 layers");
+        JsonObject evaluation = model.getJsonObject("evaluation");
+        JsonObject baseline = evaluation.getJsonObject("baseline");
+        assertEquals("teacher", baseline.getString("mode"));
+        double student = evaluation.getJsonObject("test").getJsonNumber("macroF1").doubleValue();
+        double teacherF1 = baseline.getJsonObject("test").getJsonNumber("macroF1").doubleValue();
+        assertTrue(student >= teacherF1 - 0.05, "student " + student + ", teacher " + teacherF1);
+        JsonObject speed = baseline.getJsonObject("speed");
+        long studentWeights = speed.getJsonNumber("studentParameters").longValue();
+        long teacherWeights = speed.getJsonNumber("teacherParameters").longValue();
+        assertTrue(studentWeights < 0.85 * teacherWeights && studentWeights > 0.5 * teacherWeights,
+                studentWeights + " against " + teacherWeights + " (the embeddings are most of MiniLM)");
+        assertTrue(speed.getJsonNumber("studentTextsPerSecond").doubleValue() > 0, speed::toString);
+
+        JsonObject card = as("auditor", () -> get("/api/models/" + name + "/versions/1/card")).object();
+        assertTrue(card.getString("intendedUse").contains("Distilled from the classifier " + teacher), card::toString);
+        String page = as("auditor", () -> download("/api/reports/models/" + name + "/versions/1", "text/html"))
+                .text();
+        for (String expected : List.of("Distilled from", teacher + ":1", "the distilled student against its teacher",
+                "Student against teacher", "temperature 2.000, alpha 0.500")) {
+            assertTrue(page.contains(expected), "the report shows " + expected);
         }
     }
 

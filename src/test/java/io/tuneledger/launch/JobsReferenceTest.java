@@ -21,7 +21,7 @@ class JobsReferenceTest {
             + "(<!-- end of parameters -->)", Pattern.DOTALL);
 
     static final List<JobDefinition> JOBS = List.of(new PrepareDatasetJob(), new FineTuneJob(), new ScoreJob(),
-            new PipelineJob(), new RetentionJob(), new SearchJob(), new CrossValidateJob(), new TuneJob(), new AdaptJob());
+            new PipelineJob(), new RetentionJob(), new SearchJob(), new CrossValidateJob(), new TuneJob(), new AdaptJob(), new DistillJob());
 
     /** The parameter table of a job, in the order its form shows them. */
     static String table(JobDefinition job) {

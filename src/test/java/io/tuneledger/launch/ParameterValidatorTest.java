@@ -90,6 +90,17 @@ class ParameterValidatorTest {
                 .parameters().get(rate));
     }
 
+    /** A distillation without a learning rate gets the distillation's; a given one is kept. */
+    @Test
+    void aDistillationWithoutALearningRateGetsItsOwn() {
+        JobDefinition distill = parametersOnly(new DistillJob());
+        String rate = TrainingParameters.LEARNING_RATE.name();
+        Map<String, String> base = Map.of("dataset.name", "mails", "model.name", "small", "distill.teacher", "spam:1");
+        assertEquals(TrainingParameters.DISTILL_LEARNING_RATE, ParameterValidator.validate(distill, base).parameters()
+                .get(rate));
+        assertEquals("2e-4", ParameterValidator.validate(distill, with(base, rate, "2e-4")).parameters().get(rate));
+    }
+
     /** {@code job}'s parameters without its checks against the registries (which need a server). */
     private static JobDefinition parametersOnly(JobDefinition job) {
         return new JobDefinition() {

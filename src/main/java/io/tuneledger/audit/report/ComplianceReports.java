@@ -12,7 +12,9 @@ import io.tuneledger.data.DatasetStatistics;
 import io.tuneledger.job.ExecutionHistory;
 import io.tuneledger.job.ExecutionInfo;
 import io.tuneledger.job.StepInfo;
+import io.tuneledger.ml.Baseline;
 import io.tuneledger.ml.ClassificationMetrics;
+import io.tuneledger.ml.StudentSpeed;
 import io.tuneledger.ml.TaskMetrics;
 import io.tuneledger.ml.Evaluation;
 import io.tuneledger.ml.GateDecision;
@@ -367,6 +369,13 @@ public class ComplianceReports {
         if (provenance != null && provenance.get("baseModelOrigin") instanceof JsonObject base) {
             config.fact("Base model from", baseOrigin(base));
         }
+        if (provenance != null && provenance.get("distillation") instanceof JsonObject distillation) {
+            config.fact("Distilled from", baseOrigin(distillation.getJsonObject("teacher")))
+                    .fact("Distillation", "student from " + distillation.getString("student") + ", "
+                            + distillation.getString("layers") + " encoder layers kept; temperature "
+                            + fmt(distillation.getJsonNumber("temperature").doubleValue()) + ", alpha "
+                            + fmt(distillation.getJsonNumber("alpha").doubleValue()));
+        }
         if (provenance != null && provenance.get("software") instanceof JsonObject software) {
             software.forEach((k, v) -> config.fact("Software: " + k, v instanceof JsonString js ? js.getString()
                     : v.toString()));
@@ -379,7 +388,7 @@ public class ComplianceReports {
 
         Report.SectionBuilder metrics = new Report.SectionBuilder("Evaluation");
         if (evaluation.test() instanceof ClassificationMetrics test) {
-            classificationTables(metrics, model, test, (ClassificationMetrics) evaluation.baseline().test());
+            classificationTables(metrics, model, test, evaluation.baseline());
         } else {
             List<String> header = new ArrayList<>();
             header.add("model");
@@ -575,11 +584,26 @@ public class ComplianceReports {
 
     /** The tables of a classifier's test figures: against its baseline, per label, and the confusion matrix. */
     private static void classificationTables(Report.SectionBuilder metrics, ModelVersion model,
-            ClassificationMetrics test, ClassificationMetrics baseline) {
-        metrics.table("Test split: fine-tuned model against the frozen-encoder baseline",
-                List.of("model", "accuracy", "macro-F1"), List.of(
-                        List.of(model.ref(), fmt(test.accuracy()), fmt(test.macroF1())),
-                        List.of("baseline (frozen encoder)", fmt(baseline.accuracy()), fmt(baseline.macroF1()))));
+            ClassificationMetrics test, Baseline compared) {
+        ClassificationMetrics baseline = (ClassificationMetrics) compared.test();
+        StudentSpeed speed = compared.speed();
+        if (speed != null) {
+            metrics.table("Test split: the distilled student against its teacher (texts per second: both models"
+                    + " predicting the same " + speed.texts() + " test texts, one after the other, on this server)",
+                    List.of("model", "accuracy", "macro-F1", "weights", "texts/s"), List.of(
+                            List.of(model.ref() + " (student)", fmt(test.accuracy()), fmt(test.macroF1()),
+                                    Long.toString(speed.studentParameters()), fmt(speed.studentTextsPerSecond())),
+                            List.of("teacher", fmt(baseline.accuracy()), fmt(baseline.macroF1()),
+                                    Long.toString(speed.teacherParameters()), fmt(speed.teacherTextsPerSecond()))));
+            metrics.fact("Student against teacher", String.format(Locale.ROOT, "%.2fx the speed with %.0f%% of the"
+                    + " weights; macro-F1 %+.3f", speed.speedup(), 100 * speed.sizeRatio(),
+                    test.macroF1() - baseline.macroF1()));
+        } else {
+            metrics.table("Test split: fine-tuned model against the frozen-encoder baseline",
+                    List.of("model", "accuracy", "macro-F1"), List.of(
+                            List.of(model.ref(), fmt(test.accuracy()), fmt(test.macroF1())),
+                            List.of("baseline (frozen encoder)", fmt(baseline.accuracy()), fmt(baseline.macroF1()))));
+        }
         List<List<String>> perClass = new ArrayList<>();
         for (ClassificationMetrics.PerClass c : test.perClass()) {
             perClass.add(List.of(c.label(), fmt(c.precision()), fmt(c.recall()), fmt(c.f1()),

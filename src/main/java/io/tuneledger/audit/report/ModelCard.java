@@ -31,6 +31,26 @@ public final class ModelCard {
     }
 
     /**
+     * A distilled model's origin: the teacher version it was resolved to at the job's start (distill.teacher may
+     * say {@code latest}), as its provenance records it, and where the student started.
+     */
+    private static String distilledFrom(ModelVersion model, ModelDetails details) {
+        String teacher = details.parameters().get(TrainingParameters.DISTILL_TEACHER.name());
+        Path file = Path.of(model.path()).resolve(io.tuneledger.ml.Provenance.FILE);
+        try {
+            JsonObject provenance = java.nio.file.Files.exists(file) ? io.tuneledger.data.JsonFiles.read(file)
+                    : JsonValue.EMPTY_JSON_OBJECT;
+            if (provenance.get("distillation") instanceof JsonObject d) {
+                teacher = d.getJsonObject("teacher").getString("model", teacher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return "Distilled from the classifier " + teacher + " (its softened outputs and the labels) into a student"
+                + " starting from " + model.baseModel();
+    }
+
+    /**
      * The card of {@code model}, whose registry details are {@code details}; {@code manifest} is its training
      * dataset's manifest (null when that dataset is no longer registered). Includes the test split's confusion matrix
      * and labels, so that the console can show the card as a person reads it.
@@ -47,21 +67,29 @@ public final class ModelCard {
         String textField = details.parameters().getOrDefault(DatasetParameters.TEXT_FIELD.name(),
                 DatasetParameters.TEXT_FIELD.defaultValue());
 
+        var speed = details.evaluation().baseline().speed();
+        String origin = speed == null ? "Fine-tuned from " + model.baseModel() : distilledFrom(model, details);
         String intendedUse = "Classifies the '" + textField + "' text of a record into one of " + labels.size()
-                + " labels (" + String.join(", ", labels) + "). Fine-tuned from " + model.baseModel() + " on "
+                + " labels (" + String.join(", ", labels) + "). " + origin + " on "
                 + model.datasetName() + " v" + model.datasetVersion() + "; meant for text like that dataset's, "
                 + "as a decision aid whose output is reviewed, not as the only basis of a decision about a person.";
 
         JsonObject trainingData = trainingData(model, manifest, true);
 
         JsonObject testJson = test.toJson();
-        JsonObject evaluationSummary = Json.createObjectBuilder()
+        var summary = Json.createObjectBuilder()
                 .add("split", "test")
                 .add("macroF1", test.macroF1())
                 .add("accuracy", test.accuracy())
                 .add("baselineMacroF1", baselineF1)
                 .add("baselineAccuracy", ((ClassificationMetrics) details.evaluation().baseline().test()).accuracy())
-                .add("baseline", "the same base model with its encoder frozen, trained on the same data and budget")
+                .add("baseline", speed == null
+                        ? "the same base model with its encoder frozen, trained on the same data and budget"
+                        : "the teacher it was distilled from, as registered");
+        if (speed != null) {
+            summary.add("student", speed.toJson());
+        }
+        JsonObject evaluationSummary = summary
                 .add("perClass", testJson.getJsonArray("perClass"))
                 .add("confusion", testJson.getJsonArray("confusion"))
                 .add("labels", testJson.getJsonArray("labels"))

@@ -26,10 +26,22 @@ public final class BatchPredictor {
     /** Probabilities [text][class] for pre-tokenized texts, in batches bucketed by length or in input order. */
     public static float[][] probabilities(BertClassifierModel model, TextTokenizer tokenizer, List<long[]> tokenIds,
             int batchSize, boolean bucketing, NDManager parent) {
+        return rows(model, tokenizer, tokenIds, batchSize, bucketing, parent, true);
+    }
+
+    /** Logits [text][class] for pre-tokenized texts (a distillation's teacher outputs), in length-bucketed batches. */
+    public static float[][] logits(BertClassifierModel model, TextTokenizer tokenizer, List<long[]> tokenIds,
+            int batchSize, NDManager parent) {
+        return rows(model, tokenizer, tokenIds, batchSize, true, parent, false);
+    }
+
+    private static float[][] rows(BertClassifierModel model, TextTokenizer tokenizer, List<long[]> tokenIds,
+            int batchSize, boolean bucketing, NDManager parent, boolean softmax) {
         float[][] out = new float[tokenIds.size()][];
         LengthBatches.forEach(tokenIds, batchSize, bucketing, (positions, sequences) -> {
             try (NDManager scope = parent.newSubManager()) {
-                float[] flat = model.logits(scope, tokenizer.pad(sequences), false, 0f).softmax(1).toFloatArray();
+                var logits = model.logits(scope, tokenizer.pad(sequences), false, 0f);
+                float[] flat = (softmax ? logits.softmax(1) : logits).toFloatArray();
                 int k = model.numLabels();
                 for (int j = 0; j < positions.size(); j++) {
                     float[] row = new float[k];

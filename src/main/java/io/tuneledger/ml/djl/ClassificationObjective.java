@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 /**
  * Classification's part of a training session: a BERT encoder with a linear head over the pooled text, weighted
  * cross-entropy on the true label (class weights balanced when configured, else 1), and macro-F1 on validation. In
- * head mode only {@code classifier.*} trains.
+ * head mode only {@code classifier.*} trains. A distillation's student also learns the teacher's softened outputs
+ * ({@link SoftTargets}).
  */
 public final class ClassificationObjective extends EncoderObjective {
 
@@ -26,10 +27,32 @@ public final class ClassificationObjective extends EncoderObjective {
     private final List<long[]> trainIds;
     private final List<long[]> validIds;
     private final float[] classWeights;
+    private final SoftTargets soft;
+
+    /**
+     * What a distillation's student learns besides the labels: the teacher's logits for every training example (in
+     * train-split order, labels in the student's order), computed once per run, the temperature {@code T} both sides'
+     * logits are divided by, and {@code alpha}, the weight of the soft-target loss
+     * {@code T^2 * KL(softmax(teacher / T) || softmax(student / T))} against the cross-entropy's {@code 1 - alpha}
+     * (Hinton et al. 2015; the T^2 keeps the soft gradients' scale as T changes). {@code teacher} identifies the
+     * teacher's weights in the training state's fingerprint.
+     */
+    public record SoftTargets(float[][] teacherLogits, float temperature, float alpha, String teacher) {
+    }
 
     public ClassificationObjective(TrainingConfig config, List<String> labels, BertClassifierModel model,
             TextTokenizer tokenizer, List<LabelledText> train, List<LabelledText> validation) {
+        this(config, labels, model, tokenizer, train, validation, null);
+    }
+
+    public ClassificationObjective(TrainingConfig config, List<String> labels, BertClassifierModel model,
+            TextTokenizer tokenizer, List<LabelledText> train, List<LabelledText> validation, SoftTargets soft) {
         super(model);
+        if (soft != null && soft.teacherLogits().length != train.size()) {
+            throw new IllegalArgumentException("The teacher's outputs cover " + soft.teacherLogits().length
+                    + " texts, the train split has " + train.size());
+        }
+        this.soft = soft;
         if (validation.isEmpty()) {
             throw new IllegalArgumentException("No validation examples");
         }
@@ -66,7 +89,34 @@ public final class ClassificationObjective extends EncoderObjective {
             truth[i] = train.get(indices[i]).label();
             weights[i] = classWeights[truth[i]];
         }
-        return crossEntropy(scope, model.logits(scope, tokenizer.pad(ids), true, dropout), truth, weights);
+        NDArray logits = model.logits(scope, tokenizer.pad(ids), true, dropout);
+        NDArray hard = crossEntropy(scope, logits, truth, weights);
+        if (soft == null) {
+            return hard;
+        }
+        float[][] teacher = new float[indices.length][];
+        for (int i = 0; i < indices.length; i++) {
+            teacher[i] = soft.teacherLogits()[indices[i]];
+        }
+        return distillation(scope, logits, teacher, soft.temperature()).mul(soft.alpha())
+                .add(hard.mul(1 - soft.alpha()));
+    }
+
+    /**
+     * {@code T^2} times the mean over the examples of KL(softmax(teacher / T) || softmax(student / T)): zero when the
+     * student's softened outputs equal the teacher's. The teacher's logits are constants (no gradient).
+     */
+    static NDArray distillation(NDManager scope, NDArray studentLogits, float[][] teacherLogits, float temperature) {
+        int n = teacherLogits.length;
+        int k = teacherLogits[0].length;
+        float[] flat = new float[n * k];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(teacherLogits[i], 0, flat, i * k, k);
+        }
+        NDArray teacher = scope.create(flat, new Shape(n, k)).div(temperature);
+        NDArray logQ = teacher.logSoftmax(1);
+        NDArray kl = logQ.exp().mul(logQ.sub(studentLogits.div(temperature).logSoftmax(1))).sum(new int[] {1});
+        return kl.mean().mul(temperature * temperature);
     }
 
     /**
@@ -111,7 +161,7 @@ public final class ClassificationObjective extends EncoderObjective {
     /** Labels, training-set size and a hash of the training ids and labels. */
     @Override
     public String fingerprint() {
-        return fingerprint(labels, train);
+        return soft == null ? fingerprint(labels, train) : fingerprint(labels, train) + "|teacher " + soft.teacher();
     }
 
     /** Labels, training-set size and a hash of the training ids and labels. */

@@ -55,13 +55,12 @@ public final class DjlClassificationTask implements FineTuningTask {
 
     @Override
     public TaskRun open(RunSpec spec) throws IOException {
+        if (spec.teacher() != null) {
+            return DistillationRun.open(spec);
+        }
         StartingWeights start = StartingWeights.of(spec.start());
         List<String> labels = labels(spec.datasetDir(), start);
-        Map<Split, List<LabelledText>> splits = new EnumMap<>(Split.class);
-        for (Split split : Split.values()) {
-            splits.put(split, read(spec.datasetDir(), split, labels));
-        }
-        return new ClassificationRun(spec, start, labels, splits);
+        return new ClassificationRun(spec, start, labels, splits(spec.datasetDir(), labels));
     }
 
     /**
@@ -122,9 +121,18 @@ public final class DjlClassificationTask implements FineTuningTask {
         return out;
     }
 
+    /** The splits of a dataset version, labels indexed into {@code labels}. */
+    static Map<Split, List<LabelledText>> splits(Path datasetDir, List<String> labels) throws IOException {
+        Map<Split, List<LabelledText>> splits = new EnumMap<>(Split.class);
+        for (Split split : Split.values()) {
+            splits.put(split, read(datasetDir, split, labels));
+        }
+        return splits;
+    }
+
     /** The model built from the starting weights, with its tokenizer, labels and the dataset's splits. */
-    private static final class ClassificationRun extends EncoderRun<LabelledText> {
-        private final List<String> labels;
+    static class ClassificationRun extends EncoderRun<LabelledText> {
+        protected final List<String> labels;
 
         ClassificationRun(RunSpec spec, StartingWeights start, List<String> labels,
                 Map<Split, List<LabelledText>> splits) throws IOException {
