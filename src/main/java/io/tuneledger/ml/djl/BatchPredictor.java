@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Batched inference: per-class probabilities for each text. Texts are sorted by token length so that a batch holds
- * texts of similar length and little padding ({@link LengthBatches}); results come back in the input order. Every batch's arrays are freed
- * when the batch is done, so memory stays flat however many texts pass.
+ * texts of similar length and little padding ({@link LengthBatches}); results come back in the input order. Every
+ * batch's arrays are freed when the batch is done, so memory stays flat however many texts pass.
  */
 public final class BatchPredictor {
 

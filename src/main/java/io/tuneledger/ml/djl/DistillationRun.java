@@ -161,9 +161,9 @@ final class DistillationRun extends DjlClassificationTask.ClassificationRun {
 
     /**
      * The teacher as it is: its figures on validation and test, and the student's size and speed against it: after a
-     * first pass of the teacher over the test split (its figures, and a warm-up) and a student's batch, both predict the test split's texts
-     * in batches of 32, teacher then student, in up to 5 passes while the passes so far took under 2 seconds; each
-     * model's fastest pass counts.
+     * first pass of the teacher over the test split (its figures, and a warm-up) and a student's batch, both predict
+     * the test split's texts in batches of 32, teacher then student, in up to 5 passes while the passes so far took
+     * under 2 seconds; each model's fastest pass counts.
      */
     @Override
     public Baseline baseline(Path workDir, BooleanSupplier stopRequested) throws IOException {
