@@ -1,5 +1,6 @@
 package io.tuneledger.api;
 
+import io.tuneledger.batch.ExecutionOwnership;
 import io.tuneledger.data.DataStore;
 import io.tuneledger.launch.LaunchException;
 import io.tuneledger.launch.ParameterError;
@@ -25,6 +26,7 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -45,14 +47,20 @@ public class SystemResource {
     @Inject
     ModelEngine engine;
 
-    /** Database product and version, Java version, the data store and the data roots. */
+    @Inject
+    ExecutionOwnership ownership;
+
+    /** Database product and version, Java version, the data store and the data roots, this server and its peers. */
     @GET
     public SystemInfo info() throws SQLException {
+        List<SystemInfo.ServerView> servers = ownership.servers().stream().map(s -> new SystemInfo.ServerView(
+                s.name(), Instant.ofEpochMilli(s.startedAt()).toString(),
+                Instant.ofEpochMilli(s.heartbeatAt()).toString(), s.live())).toList();
         try (Connection c = dataSource.getConnection()) {
             DatabaseMetaData meta = c.getMetaData();
             return new SystemInfo(meta.getDatabaseProductName(), meta.getDatabaseProductVersion(),
                     Runtime.version().toString(), store.home().toString(),
-                    store.dataRoots().stream().map(Object::toString).toList());
+                    store.dataRoots().stream().map(Object::toString).toList(), ownership.server(), servers);
         }
     }
 

@@ -22,7 +22,8 @@ import java.util.logging.Logger;
  * ledger: started (or restarted, for a later execution of the same instance) and ended with the batch and exit
  * status, then one event per step of the execution with its status, times and metrics. It reads its own execution
  * (how many the instance has, its steps) through the JobOperator; starting, stopping and restarting jobs is the
- * launcher's alone.
+ * launcher's alone. It also holds the execution's lease ({@link ExecutionOwnership}) from start to end, and names
+ * the server that runs it in the start event.
  */
 @Named
 @Dependent
@@ -36,17 +37,21 @@ public class JobLogListener extends AbstractJobListener {
     @Inject
     AuditLedger ledger;
 
+    @Inject
+    ExecutionOwnership ownership;
+
     @Override
     public void beforeJob() {
         LOG.info(() -> LogId.JOB_STARTED + " Job " + jobContext.getJobName() + " execution "
                 + jobContext.getExecutionId() + " (instance " + jobContext.getInstanceId() + ") started");
+        ownership.claim(jobContext.getExecutionId());
         JobOperator operator = BatchRuntime.getJobOperator();
         int executions = operator.getJobExecutions(operator.getJobInstance(jobContext.getExecutionId())).size();
         ledger.append(AuditLedger.SYSTEM, executions > 1 ? AuditAction.JOB_RESTARTED : AuditAction.JOB_STARTED,
                 SubjectType.JOB_EXECUTION,
                 Long.toString(jobContext.getExecutionId()), Json.createObjectBuilder()
                         .add("job", jobContext.getJobName()).add("instanceId", jobContext.getInstanceId())
-                        .add("executionOfInstance", executions).build());
+                        .add("executionOfInstance", executions).add("server", ownership.server()).build());
     }
 
     @Override
@@ -72,5 +77,6 @@ public class JobLogListener extends AbstractJobListener {
         ledger.append(AuditLedger.SYSTEM, AuditAction.jobEnded(status), SubjectType.JOB_EXECUTION, id,
                 Json.createObjectBuilder().add("job", jobContext.getJobName()).add("batchStatus", status)
                         .add("exitStatus", String.valueOf(jobContext.getExitStatus())).build());
+        ownership.release(jobContext.getExecutionId());
     }
 }

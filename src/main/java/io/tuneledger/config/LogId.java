@@ -13,9 +13,11 @@ public enum LogId {
     STOP_REQUESTED(12, "a stop was requested"),
     JOB_ABANDONED(13, "an execution was abandoned"),
     IDEMPOTENCY_CLAIM_TAKEN_OVER(14, "an Idempotency-Key claimed by a launch that never finished was taken over"),
-    CRASHED_EXECUTION_FAILED(20, "an execution left running by a crashed server was marked FAILED (CRASHED)"),
+    CRASHED_EXECUTION_FAILED(20, "an execution whose server stopped (its lease expired, or this server's earlier"
+            + " process) was marked FAILED (CRASHED)"),
     NO_JOB_REPOSITORY_YET(21, "crash recovery found no job repository tables yet (a new database)"),
     CRASHED_EXECUTION_NOT_MARKED(22, "an execution left running by a crashed server could not be marked FAILED"),
+    HEARTBEAT_FAILED(23, "a heartbeat (lease renewal, recovery) failed, once per outage; or heartbeats succeed again"),
     STEP_RESUMES(101, "a step resumes from its checkpoint"),
     DATASET_REGISTERED(200, "a dataset version was registered"),
     DATASET_ALREADY_REGISTERED(201, "a restarted prepare-dataset found its version registered already"),

@@ -4,8 +4,14 @@ import io.tuneledger.audit.AuditAction;
 import io.tuneledger.audit.AuditLedger;
 import io.tuneledger.audit.SubjectType;
 import io.tuneledger.config.LogId;
+import io.tuneledger.batch.ExecutionOwnership;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.annotation.Resource;
+import jakarta.batch.operations.JobExecutionNotRunningException;
+import jakarta.batch.operations.NoSuchJobExecutionException;
+import jakarta.batch.runtime.BatchRuntime;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -13,7 +19,6 @@ import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import jakarta.json.Json;
 import jakarta.transaction.Transactional;
-import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,18 +27,23 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * At deployment, marks FAILED (exit status {@code CRASHED}) every execution that a previous server process left
- * STARTING, STARTED or STOPPING: it was running when that process died (kill -9, power loss) and nothing runs it now.
- * Its running steps and partitions become FAILED too, so that a restart resumes from the last checkpoint as after any
- * failure; each recovery is a {@code job.recovered} event in the audit ledger, written in the same transaction.
- * Only executions created before this JVM started are touched (a redeployment leaves this process's own alone), and
- * one server per job repository is assumed: a second server sharing the database would see the first one's running
- * executions as crashed.
+ * Takes over the executions whose server died: it marks FAILED (exit status {@code CRASHED}) an execution left
+ * STARTING, STARTED or STOPPING by a server process that is gone (kill -9, power loss), with its running steps and
+ * partitions, so that a restart (on any server) resumes from the last checkpoint as after any failure; each is a
+ * {@code job.recovered} event in the audit ledger, written in the same transaction, naming the server that ran it.
+ * A process is gone when its lease ({@link ExecutionOwnership}) expired, or when the lease names this server under an
+ * earlier process (a server's name runs once); an execution without a lease is taken over once it is older than a
+ * lease. This runs at deployment and at every heartbeat, so several servers can share one database: a server that
+ * starts leaves the others' running executions alone. The heartbeat also renews this server's leases and stops the
+ * executions that another server was asked to stop.
  */
 @ApplicationScoped
 public class CrashRecovery {
@@ -51,22 +61,78 @@ public class CrashRecovery {
     AuditLedger ledger;
 
     @Inject
+    ExecutionOwnership ownership;
+
+    @Inject
     CrashRecovery self;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    private ScheduledFuture<?> heartbeat;
+
+    /** Whether the last heartbeat failed (logged once per outage, not at every beat). */
+    private volatile boolean failing;
 
     /** After the ledger's own boot work (default observer priority), before any request is served. */
     void recover(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) @Initialized(ApplicationScoped.class)
             Object started) {
-        Instant jvmStart = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
-        record Crashed(long id, String status) {
+        try {
+            ownership.beat();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, LogId.HEARTBEAT_FAILED + " The first heartbeat failed", e);
         }
-        List<Crashed> crashed = new ArrayList<>();
+        recoverAbandoned();
+        long period = ownership.heartbeat().toMillis();
+        heartbeat = scheduler.scheduleWithFixedDelay(this::beat, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stopBeating() {
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
+    }
+
+    /** One heartbeat: renew the leases, stop what another server was asked to stop, take over what was abandoned. */
+    private void beat() {
+        try {
+            for (long id : ownership.beat()) {
+                try {
+                    BatchRuntime.getJobOperator().stop(id);
+                    LOG.info(() -> LogId.STOP_REQUESTED + " Stop of execution " + id + " requested through another"
+                            + " server: stopping at its next checkpoint");
+                } catch (JobExecutionNotRunningException | NoSuchJobExecutionException e) {
+                    ownership.release(id);
+                }
+            }
+            ownership.reclaim();
+            recoverAbandoned();
+            if (failing) {
+                failing = false;
+                LOG.info(() -> LogId.HEARTBEAT_FAILED + " Heartbeats succeed again");
+            }
+        } catch (RuntimeException e) {
+            if (!failing) {
+                failing = true;
+                LOG.log(Level.WARNING, LogId.HEARTBEAT_FAILED + " A heartbeat failed (this server's leases expire"
+                        + " after " + ownership.lease().toSeconds() + " s without one)", e);
+            }
+        }
+    }
+
+    /** The running executions whose process is gone become FAILED; leases of executions that ended are removed. */
+    void recoverAbandoned() {
+        record Running(long id, String status, long created) {
+        }
+        List<Running> running = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-                PreparedStatement q = c.prepareStatement("SELECT JOBEXECUTIONID, BATCHSTATUS FROM JOB_EXECUTION"
-                        + " WHERE BATCHSTATUS IN " + RUNNING + " AND CREATETIME < ? ORDER BY JOBEXECUTIONID")) {
-            q.setTimestamp(1, Timestamp.from(jvmStart));
+                PreparedStatement q = c.prepareStatement("SELECT JOBEXECUTIONID, BATCHSTATUS, CREATETIME"
+                        + " FROM JOB_EXECUTION WHERE BATCHSTATUS IN " + RUNNING + " ORDER BY JOBEXECUTIONID")) {
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
-                    crashed.add(new Crashed(rs.getLong(1), rs.getString(2)));
+                    Timestamp created = rs.getTimestamp(3);
+                    running.add(new Running(rs.getLong(1), rs.getString(2), created == null ? 0 : created.getTime()));
                 }
             }
         } catch (SQLException e) {
@@ -74,24 +140,47 @@ public class CrashRecovery {
             LOG.log(Level.FINE, LogId.NO_JOB_REPOSITORY_YET + " No job repository tables yet; nothing to recover", e);
             return;
         }
-        for (Crashed execution : crashed) {
-            long id = execution.id();
-            String status = execution.status();
-            try {
-                self.markFailed(id, status);
-                LOG.warning(() -> LogId.CRASHED_EXECUTION_FAILED + " Execution " + id + " was " + status
-                        + " when the server stopped: marked FAILED (exit status " + EXIT_STATUS
-                        + "); restart it to resume from its last checkpoint");
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, LogId.CRASHED_EXECUTION_NOT_MARKED + " Execution " + id
-                        + " could not be marked FAILED after the crash", e);
+        Map<Long, ExecutionOwnership.Lease> leases = ownership.leases();
+        long now = ownership.databaseNow();
+        for (Running execution : running) {
+            ExecutionOwnership.Lease lease = leases.remove(execution.id());
+            if (ownership.runsHere(execution.id())) {
+                continue;
             }
+            if (lease == null ? execution.created() < now - ownership.lease().toMillis()
+                    : ownership.abandoned(lease, now)) {
+                takeOver(execution.id(), execution.status(), lease);
+            }
+        }
+        // What is left are leases of executions that no longer run: their server ended them but could not say so.
+        List<ExecutionOwnership.Lease> stale = leases.values().stream()
+                .filter(l -> l.acquiredAt() < now - ownership.lease().toMillis()).toList();
+        stale.forEach(l -> ownership.ended(l.executionId()));
+        ownership.forget(stale.stream().map(ExecutionOwnership.Lease::executionId).toList());
+    }
+
+    private void takeOver(long id, String status, ExecutionOwnership.Lease lease) {
+        try {
+            if (self.markFailed(id, status, lease)) {
+                LOG.warning(() -> LogId.CRASHED_EXECUTION_FAILED + " Execution " + id + " was " + status + " on "
+                        + (lease == null ? "no known server" : "server " + lease.server()) + ", which stopped: marked"
+                        + " FAILED (exit status " + EXIT_STATUS + "); restart it to resume from its last checkpoint");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, LogId.CRASHED_EXECUTION_NOT_MARKED + " Execution " + id
+                    + " could not be marked FAILED after the crash", e);
         }
     }
 
-    /** The execution, its running steps and partitions become FAILED, with the ledger event, in one transaction. */
+    /**
+     * The execution, its running steps and partitions become FAILED, with the ledger event, in one transaction; false
+     * when another server took it over first (or its lease was renewed meanwhile).
+     */
     @Transactional
-    public void markFailed(long executionId, String previousStatus) {
+    public boolean markFailed(long executionId, String previousStatus, ExecutionOwnership.Lease lease) {
+        if (lease != null && !ownership.takeOver(lease)) {
+            return false;
+        }
         Timestamp now = Timestamp.from(Instant.now());
         int steps;
         try (Connection c = dataSource.getConnection()) {
@@ -117,16 +206,24 @@ public class CrashRecovery {
                 u.setLong(4, executionId);
                 u.setString(5, previousStatus);
                 if (u.executeUpdate() != 1) {
-                    return;
+                    return false;
                 }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot mark execution " + executionId + " FAILED: " + e.getMessage(), e);
         }
+        var details = Json.createObjectBuilder().add("previousStatus", previousStatus).add("batchStatus", "FAILED")
+                .add("exitStatus", EXIT_STATUS).add("runningSteps", steps)
+                .add("reason", lease == null ? "no server held the running execution"
+                        : lease.server().equals(ownership.server()) && !lease.incarnation().equals(ownership.incarnation())
+                        ? "the server stopped while the execution was running"
+                        : "the server that ran it stopped renewing its lease")
+                .add("recoveredBy", ownership.server());
+        if (lease != null) {
+            details.add("server", lease.server()).add("serverProcess", lease.incarnation());
+        }
         ledger.append(AuditLedger.SYSTEM, AuditAction.JOB_RECOVERED, SubjectType.JOB_EXECUTION,
-                Long.toString(executionId),
-                Json.createObjectBuilder().add("previousStatus", previousStatus).add("batchStatus", "FAILED")
-                        .add("exitStatus", EXIT_STATUS).add("runningSteps", steps)
-                        .add("reason", "the server stopped while the execution was running").build());
+                Long.toString(executionId), details.build());
+        return true;
     }
 }

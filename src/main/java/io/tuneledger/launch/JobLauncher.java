@@ -3,6 +3,7 @@ package io.tuneledger.launch;
 import io.tuneledger.audit.AuditAction;
 import io.tuneledger.audit.AuditLedger;
 import io.tuneledger.audit.SubjectType;
+import io.tuneledger.batch.ExecutionOwnership;
 import io.tuneledger.config.LogId;
 import io.tuneledger.config.ParameterValues;
 import jakarta.batch.operations.JobExecutionAlreadyCompleteException;
@@ -46,6 +47,9 @@ public class JobLauncher {
 
     @Inject
     IdempotencyKeys keys;
+
+    @Inject
+    ExecutionOwnership ownership;
 
     /** Striped monitors: launches with the same idempotency key in this server run one after the other. */
     private final Object[] keyLocks = java.util.stream.IntStream.range(0, 64).mapToObj(i -> new Object())
@@ -133,6 +137,9 @@ public class JobLauncher {
     private Launched launch(String actor, JobDefinition job, ParameterValidator.Result checked, String key) {
         String jobName = job.jobName();
         long executionId = operator().start(jobName, toProperties(checked.parameters()));
+        // This server runs what it starts: its lease from the launch on, so that an execution waiting for a thread
+        // is not taken for abandoned (the job claims it again when it starts).
+        ownership.claim(executionId);
         LOG.info(() -> LogId.JOB_LAUNCHED + " Launched job " + jobName + " as execution " + executionId);
         var details = Json.createObjectBuilder().add("job", jobName).add("parameters",
                 Json.createObjectBuilder(new TreeMap<String, Object>(checked.parameters())));
@@ -165,6 +172,7 @@ public class JobLauncher {
         }
         try {
             long restarted = operator().restart(executionId, toProperties(checked.parameters()));
+            ownership.claim(restarted);
             LOG.info(() -> LogId.JOB_RESTARTED + " Restarted execution " + executionId + " of job "
                     + previous.getJobName() + " as execution " + restarted);
             ledger.append(actor, AuditAction.JOB_RESTART_REQUESTED, SubjectType.JOB_EXECUTION, Long.toString(restarted),
@@ -182,9 +190,20 @@ public class JobLauncher {
         }
     }
 
-    /** Asks a running execution to stop at its next checkpoint. */
+    /**
+     * Asks a running execution to stop at its next checkpoint: here when this server runs it, else through its lease,
+     * which the server that runs it reads at its next heartbeat.
+     */
     public void stop(String actor, long executionId) {
         jobExecution(executionId);
+        Optional<ExecutionOwnership.Lease> lease = ownership.lease(executionId);
+        if (lease.isPresent() && !ownership.mine(lease.get()) && ownership.requestStop(executionId)) {
+            LOG.info(() -> LogId.STOP_REQUESTED + " Stop requested for execution " + executionId + " on server "
+                    + lease.get().server());
+            ledger.append(actor, AuditAction.JOB_STOP_REQUESTED, SubjectType.JOB_EXECUTION, Long.toString(executionId),
+                    Json.createObjectBuilder().add("server", lease.get().server()).build());
+            return;
+        }
         try {
             operator().stop(executionId);
             LOG.info(() -> LogId.STOP_REQUESTED + " Stop requested for execution " + executionId);

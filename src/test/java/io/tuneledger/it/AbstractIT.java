@@ -94,6 +94,20 @@ public abstract class AbstractIT {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The server this thread's requests go to: the suite's, unless {@link #on} says another. */
+    private static final ThreadLocal<String> SERVER = ThreadLocal.withInitial(() -> BASE_URL);
+
+    /** Runs {@code action} with the requests of this thread sent to the server at {@code url}. */
+    protected static <T> T on(String url, Callable<T> action) throws Exception {
+        String before = SERVER.get();
+        SERVER.set(url);
+        try {
+            return action.call();
+        } finally {
+            SERVER.set(before);
+        }
+    }
+
     /** Runs {@code action} with the requests of this thread authenticated as {@code role}'s user. */
     protected static <T> T as(String role, Callable<T> action) throws Exception {
         String before = ROLE.get();
@@ -122,12 +136,12 @@ public abstract class AbstractIT {
     }
 
     protected static Reply get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(BASE_URL + path)).GET());
+        return send(HttpRequest.newBuilder(URI.create(SERVER.get() + path)).GET());
     }
 
     /** GETs a JSON Lines resource and parses its lines; asserts a 200. */
     protected static List<JsonObject> getLines(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(BASE_URL + path))
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(SERVER.get() + path))
                 .header("Authorization", basicAuth(ROLE.get())).header("Accept", "application/x-ndjson")
                 .timeout(Duration.ofSeconds(120)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -157,7 +171,7 @@ public abstract class AbstractIT {
     }
 
     protected static Reply post(String path, JsonObject body) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(BASE_URL + path))
+        return send(HttpRequest.newBuilder(URI.create(SERVER.get() + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body == null ? "{}" : body.toString())));
     }
@@ -165,13 +179,13 @@ public abstract class AbstractIT {
     /** POSTs {@code body} with an {@code Idempotency-Key} header. */
     protected static Reply postWithKey(String path, JsonObject body, String key)
             throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(BASE_URL + path))
+        return send(HttpRequest.newBuilder(URI.create(SERVER.get() + path))
                 .header("Content-Type", "application/json").header("Idempotency-Key", key)
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
     }
 
     protected static Reply postRaw(String path, String body) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(BASE_URL + path))
+        return send(HttpRequest.newBuilder(URI.create(SERVER.get() + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
@@ -199,7 +213,7 @@ public abstract class AbstractIT {
 
     /** GETs {@code path} asking for {@code accept}, as this thread's user. */
     protected static Download download(String path, String accept) throws IOException, InterruptedException {
-        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(URI.create(BASE_URL + path))
+        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(URI.create(SERVER.get() + path))
                 .header("Authorization", basicAuth(ROLE.get())).header("Accept", accept)
                 .timeout(Duration.ofSeconds(120)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         return new Download(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),

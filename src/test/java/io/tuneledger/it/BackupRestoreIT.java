@@ -43,8 +43,28 @@ class BackupRestoreIT extends ManualServerIT {
         return Files.readAllBytes(storeHome().resolve("outbox").resolve(output));
     }
 
+    /**
+     * The loss of a server: its database, data store and ledger keys and anchors gone, as after a disk failure. Also
+     * how the test starts: from a new installation, so that the backup holds this test's data and not the gigabytes
+     * of models and training states that the tests before it left in the server.
+     */
+    private static void wipe() throws Exception {
+        Path server = Path.of(System.getProperty("jboss.home"));
+        if ("postgresql".equals(System.getProperty("tuneledger.db"))) {
+            PostgresqlReset.main(new String[0]);
+        }
+        for (Path gone : List.of(server.resolve("standalone/data/tuneledger"),
+                server.resolve("standalone/data/tuneledger-db"), server.resolve("standalone/configuration/tuneledger"))) {
+            assertEquals(0, new ProcessBuilder("rm", "-rf", gone.toString()).start().waitFor());
+        }
+    }
+
     @Test
     void aRestoredServerVerifiesItsLedgerScoresAlikeAndFinishesAJobStoppedBeforeTheBackup() throws Exception {
+        if (controller.isStarted(CONTAINER)) {
+            controller.stop(CONTAINER);
+        }
+        wipe();
         startServer();
         String data = unique("backup-data");
         prepare(data);
@@ -71,14 +91,7 @@ class BackupRestoreIT extends ManualServerIT {
         assertTrue(refused.err().contains("--replace"), refused.err());
 
         // The loss: the database, the data store and the ledger's keys and anchors are gone.
-        Path server = Path.of(System.getProperty("jboss.home"));
-        if ("postgresql".equals(System.getProperty("tuneledger.db"))) {
-            PostgresqlReset.main(new String[0]);
-        }
-        for (Path gone : List.of(server.resolve("standalone/data/tuneledger"),
-                server.resolve("standalone/data/tuneledger-db"), server.resolve("standalone/configuration/tuneledger"))) {
-            assertEquals(0, new ProcessBuilder("rm", "-rf", gone.toString()).start().waitFor());
-        }
+        wipe();
         Run restored = onServer("restore", backup.toString());
         assertEquals(0, restored.exit(), restored.out() + restored.err());
 
