@@ -40,6 +40,9 @@ import java.util.stream.Collectors;
  */
 public final class DjlTrainingSession implements TrainingSession {
 
+    /** The one gradient collector of the process (see {@link #update}). */
+    private static final Object GRADIENTS = new Object();
+
     /** Training-state format written by {@link #save}. */
     static final String FORMAT = "tuneledger-training-state-1";
 
@@ -215,12 +218,19 @@ public final class DjlTrainingSession implements TrainingSession {
 
     /** One optimisation step; returns the batch loss. */
     private float update(int[] indices, float lr, int step) {
-        engine.setRandomSeed(stepSeed(step));
         try (NDManager scope = manager.newSubManager()) {
             NDArray lossArray;
-            try (GradientCollector collector = engine.newGradientCollector()) {
-                lossArray = objective.loss(scope, indices, config.dropout(), stepSeed(step));
-                collector.backward(lossArray);
+            // DJL's PyTorch engine allows one gradient collector in the process at a time, and the random generator
+            // that dropout draws from is the process's: the seeding, forward and backward passes of trainings that
+            // run at once (two jobs, parallel folds or trials) take turns, so each draws the masks it would draw
+            // alone; each pass uses every core meanwhile, and the rest of the step (clipping, the optimizer) runs side
+            // by side.
+            synchronized (GRADIENTS) {
+                engine.setRandomSeed(stepSeed(step));
+                try (GradientCollector collector = engine.newGradientCollector()) {
+                    lossArray = objective.loss(scope, indices, config.dropout(), stepSeed(step));
+                    collector.backward(lossArray);
+                }
             }
             // The collector restores the thread's previous mode, which is "on" in a fresh thread.
             JniUtils.setGradMode(false);

@@ -132,6 +132,28 @@ class FineTunerResumeTest {
         }
     }
 
+    /**
+     * Two trainings at once in one process (two jobs on a server, parallel folds or trials) both finish, each with the
+     * weights it has when it runs alone: DJL's PyTorch engine allows one gradient collector at a time.
+     */
+    @Test
+    void twoTrainingsAtOnceEachEndWithTheWeightsOfARunAlone() throws Exception {
+        Map<String, Tensor> alone = run(dir.resolve("alone"), -1).weights();
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<Run>> runs = List.of(two.submit(() -> run(dir.resolve("x"), -1)),
+                    two.submit(() -> run(dir.resolve("y"), -1)));
+            for (java.util.concurrent.Future<Run> r : runs) {
+                Map<String, Tensor> together = r.get().weights();
+                for (String name : alone.keySet()) {
+                    assertArrayEquals(alone.get(name).data(), together.get(name).data(), 0f, name);
+                }
+            }
+        } finally {
+            two.shutdownNow();
+        }
+    }
+
     @Test
     void trainingStopsAfterPatienceEpochsWithoutImprovementAndKeepsTheBestEpoch() throws Exception {
         // A learning rate far below float32 resolution leaves the weights unchanged, so validation never improves
