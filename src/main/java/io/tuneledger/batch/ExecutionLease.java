@@ -48,10 +48,4 @@ public class ExecutionLease {
     ExecutionOwnership.Lease view() {
         return new ExecutionOwnership.Lease(executionId, server, incarnation, acquiredAt, expiresAt, stopRequested);
     }
-
-    void renew(String server, String incarnation, long expiresAt) {
-        this.server = server;
-        this.incarnation = incarnation;
-        this.expiresAt = expiresAt;
-    }
 }

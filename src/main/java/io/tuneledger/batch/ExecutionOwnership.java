@@ -221,7 +221,8 @@ public class ExecutionOwnership {
         Map<Long, Lease> leases = new LinkedHashMap<>();
         for (ExecutionLease l : em.createQuery("select l from ExecutionLease l order by l.executionId",
                 ExecutionLease.class).getResultList()) {
-            leases.put(l.view().executionId(), l.view());
+            Lease lease = l.view();
+            leases.put(lease.executionId(), lease);
         }
         return leases;
     }
