@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +86,9 @@ class DatabaseOutageIT extends AbstractIT {
         long read = 0;
         while (read < 300 && System.nanoTime() < deadline) {
             JsonObject e = execution(first);
-            JsonObject counts = e == null ? null : step(e, "ingest").getJsonObject("counts");
+            JsonObject ingest = e == null ? null : e.getJsonArray("steps").stream().map(JsonValue::asJsonObject)
+                    .filter(s -> s.getString("stepName").equals("ingest")).findFirst().orElse(null);
+            JsonObject counts = ingest == null ? null : ingest.getJsonObject("counts");
             read = counts == null || !counts.containsKey("read") ? 0 : counts.getJsonNumber("read").longValue();
             Thread.sleep(50);
         }
