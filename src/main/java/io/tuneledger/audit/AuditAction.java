@@ -25,6 +25,10 @@ public enum AuditAction {
     STEP_STARTED("step.started"),
     STEP_ENDED("step.ended"),
     STEP_FAILED("step.failed"),
+    /** A partition that its job's server dispatched over the broker started on a server (named in the details). */
+    PARTITION_STARTED("partition.started"),
+    /** A dispatched partition ended on a server and was reported back to its job's server. */
+    PARTITION_ENDED("partition.ended"),
     TRAINING_CHECKPOINT("training.checkpoint"),
     DATASET_CREATED("dataset.created"),
     STUDY_COMPLETED("study.completed"),

@@ -198,6 +198,8 @@ public class ExecutionOwnership {
         long now = databaseNow();
         em.createQuery("update ExecutionLease l set l.expiresAt = :until where l.incarnation = :me")
                 .setParameter("until", now + LEASE_MILLIS).setParameter("me", INCARNATION).executeUpdate();
+        em.createQuery("update PartitionLease l set l.expiresAt = :until where l.incarnation = :me")
+                .setParameter("until", now + LEASE_MILLIS).setParameter("me", INCARNATION).executeUpdate();
         ServerRecord record = em.find(ServerRecord.class, NAME, LockModeType.PESSIMISTIC_WRITE);
         if (record == null) {
             record = new ServerRecord(NAME);
@@ -263,6 +265,75 @@ public class ExecutionOwnership {
         }
         return em.createQuery("delete from ExecutionLease l where l.executionId in :ids")
                 .setParameter("ids", executionIds).executeUpdate();
+    }
+
+    /**
+     * Claims a dispatched partition for this server process (see {@link PartitionLease}): true when it had no lease,
+     * its lease was this process's, or the process that held it is gone ({@link #abandoned}); false while another
+     * live process holds it.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public boolean claimPartition(String partition, long executionId) {
+        long now = databaseNow();
+        PartitionLease held = em.find(PartitionLease.class, partition, LockModeType.PESSIMISTIC_WRITE);
+        if (held != null) {
+            Lease seen = new Lease(executionId, held.server(), held.incarnation(), 0, held.expiresAt(), false);
+            if (!mine(seen) && !abandoned(seen, now)) {
+                return false;
+            }
+            em.remove(held);
+            em.flush();
+        }
+        em.persist(new PartitionLease(partition, executionId, NAME, INCARNATION, now, now + LEASE_MILLIS));
+        em.flush();
+        return true;
+    }
+
+    /** Ends this process's lease of a dispatched partition. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void releasePartition(String partition) {
+        em.createQuery("delete from PartitionLease l where l.partition = :p and l.incarnation = :me")
+                .setParameter("p", partition).setParameter("me", INCARNATION).executeUpdate();
+    }
+
+    /** The batch status of a job execution as the job repository holds it now (null when there is no such). */
+    @Transactional
+    public String batchStatus(long executionId) {
+        List<?> rows = em.createNativeQuery("SELECT BATCHSTATUS FROM JOB_EXECUTION WHERE JOBEXECUTIONID = ?1")
+                .setParameter(1, executionId).getResultList();
+        return rows.isEmpty() || rows.get(0) == null ? null : rows.get(0).toString();
+    }
+
+    /**
+     * The checkpoint that a partition execution last committed to the job repository: its reader's, its writer's and
+     * its persistent user data, serialized (null when there is no such partition execution).
+     */
+    @Transactional
+    public byte[][] partitionCheckpoint(long stepExecutionId, int partition) {
+        List<?> rows = em.createNativeQuery("SELECT READERCHECKPOINTINFO, WRITERCHECKPOINTINFO, PERSISTENTUSERDATA"
+                + " FROM PARTITION_EXECUTION WHERE STEPEXECUTIONID = ?1 AND PARTITIONEXECUTIONID = ?2")
+                .setParameter(1, stepExecutionId).setParameter(2, partition).getResultList();
+        if (rows.isEmpty()) {
+            return null;
+        }
+        Object[] row = (Object[]) rows.get(0);
+        return new byte[][] {bytes(row[0]), bytes(row[1]), bytes(row[2])};
+    }
+
+    private static byte[] bytes(Object column) {
+        try {
+            if (column instanceof java.sql.Blob b) {
+                return b.getBytes(1, (int) b.length());
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("A checkpoint could not be read", e);
+        }
+        return (byte[]) column;
+    }
+
+    /** Whether a server other than this one is live (its last heartbeat younger than its lease). */
+    public boolean othersLive() {
+        return servers().stream().anyMatch(s -> s.live() && !s.name().equals(NAME));
     }
 
     /** The servers the database knows, by name. */

@@ -18,6 +18,11 @@ public enum LogId {
     NO_JOB_REPOSITORY_YET(21, "crash recovery found no job repository tables yet (a new database)"),
     CRASHED_EXECUTION_NOT_MARKED(22, "an execution left running by a crashed server could not be marked FAILED"),
     HEARTBEAT_FAILED(23, "a heartbeat (lease renewal, recovery) failed, once per outage; or heartbeats succeed again"),
+    PARTITION_BROKER(24, "partitions are dispatched over the broker to every server's partition workers (or the"
+            + " broker is not configured: partitions run on the job's server)"),
+    PARTITION_WORKER_DISCONNECTED(25, "a partition worker lost the broker, once per outage; it connects again by"
+            + " itself"),
+    PARTITION_RAN(26, "a partition dispatched by another server (or this one) ran here and was reported back"),
     STEP_RESUMES(101, "a step resumes from its checkpoint"),
     DATASET_REGISTERED(200, "a dataset version was registered"),
     DATASET_ALREADY_REGISTERED(201, "a restarted prepare-dataset found its version registered already"),

@@ -5,6 +5,7 @@ import io.tuneledger.audit.AuditLedger;
 import io.tuneledger.audit.SubjectType;
 import io.tuneledger.config.LogId;
 import io.tuneledger.batch.ExecutionOwnership;
+import io.tuneledger.batch.PartitionBroker;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.annotation.Resource;
@@ -66,6 +67,9 @@ public class CrashRecovery {
     @Inject
     CrashRecovery self;
 
+    @Inject
+    PartitionBroker partitions;
+
     @Resource
     ManagedScheduledExecutorService scheduler;
 
@@ -107,6 +111,7 @@ public class CrashRecovery {
                 }
             }
             ownership.reclaim();
+            partitions.watch();
             recoverAbandoned();
             if (failing) {
                 failing = false;

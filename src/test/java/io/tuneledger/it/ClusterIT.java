@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
@@ -28,12 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Two servers on one PostgreSQL database and one data store: the suite's server and a second one started here from
- * the same installation (its own base directory, port offset 100, the name {@code node-b}, a 6-second lease), as
- * {@code bin/tuneledger cluster start} starts them. A server that starts leaves the other's running execution alone;
- * a stop asked of one server reaches the execution the other runs; ledger appends from both keep one valid chain; and
- * when the second server is killed, the first takes its running execution over once the lease has expired. Only on
- * PostgreSQL: the embedded H2 database belongs to one process.
+ * Three servers on one PostgreSQL database, one data store and one broker: the suite's server (which embeds the
+ * broker) and two more started here from the same installation (base directories of their own, port offsets 100 and
+ * 200, the names {@code node-b} and {@code node-c}, 6-second leases), as {@code bin/tuneledger cluster start} starts
+ * them. Only on PostgreSQL: the embedded H2 database belongs to one process.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -43,6 +42,10 @@ class ClusterIT extends AbstractIT {
     private static final int OFFSET = 100;
     private static final String SECOND = "https://localhost:" + (8443 + OFFSET);
     private static final String SECOND_NAME = "node-b";
+    private static final String THIRD_NAME = "node-c";
+
+    /** Score records: 6 partitions of 200, in batches of 8 (a checkpoint each). */
+    private static final int SCORE_RECORDS = 1200;
 
     /** Training that runs until it is stopped or killed: 100 epochs of {@link #MECHANICS}' 9 updates. */
     private static final Map<String, String> LONG = with(MECHANICS, "train.epochs", "100");
@@ -52,16 +55,40 @@ class ClusterIT extends AbstractIT {
         return TestDeployments.application();
     }
 
+    /**
+     * One scenario, to start the extra servers once: a training runs on the suite's server while a second server
+     * starts; the stop asked of the second reaches it, and a third server starts. A score job of 6 partitions then goes over the broker (embedded
+     * in the suite's server) to the workers of all three, and the ledger names the server of each; the third server
+     * is killed while it holds a partition that has committed checkpoints, the broker hands that partition to another
+     * server, which resumes it from its last checkpoint, and the output is byte for byte that of the same job run on
+     * one server (before the others started: its partitions in the suite server's own threads). Ledger appends from
+     * two servers at once keep one chain; the second server is killed while it trains and the first takes that
+     * execution over once its lease has expired.
+     */
     @Test
-    void serversShareTheDatabaseAndTakeOverOnlyWhatADeadServerLeft() throws Exception {
-        String data = unique("cluster-data");
-        prepare(data);
+    void serversShareTheDatabaseAndThePartitionsOfAJobAndTakeOverOnlyWhatADeadServerLeft() throws Exception {
+        String data = sampleDataset();
+        String model = unique("cluster-score");
+        JsonObject trained = awaitEnd(id(startJob("fine-tune", with(MECHANICS, "dataset.name", data,
+                "model.name", model))), Duration.ofMinutes(5));
+        assertEquals("COMPLETED", trained.getString("batchStatus"), trained::toString);
+        Path input = writeInput("cluster-score", SCORE_RECORDS, (round, m) -> Json.createObjectBuilder()
+                .add("id", round + "/" + m.getString("id")).add("text", m.getString("text")).build());
+        Map<String, String> score = Map.of("model.name", model, "model.version", "1", "input.path",
+                input.getFileName().toString(), "score.batch.size", "8", "score.partitions", "6");
+        JsonObject alone = awaitEnd(id(startJob("score", with(score, "output.path", model + "-alone.jsonl"))),
+                Duration.ofMinutes(10));
+        assertEquals("COMPLETED", alone.getString("batchStatus"), alone::toString);
+        assertTrue(events("job-execution:" + id(alone)).stream()
+                .noneMatch(e -> e.getString("action").startsWith("partition.")), "one server: no dispatch");
+
         String first = get("/api/system").object().getString("server");
         long onFirst = id(startJob("fine-tune", with(LONG, "dataset.name", data, "model.name", unique("cluster-a"))));
         awaitTrainingSteps(onFirst, 2);
-
-        Process second = startSecondServer();
+        Process second = startServer(SECOND_NAME, OFFSET);
+        Process third = null;
         try {
+            awaitServer(second, SECOND_NAME, OFFSET);
             // The second server's start (its recovery runs at deployment) left the first one's execution running.
             JsonObject running = get("/api/executions/" + onFirst).object();
             assertEquals("STARTED", running.getString("batchStatus"), running::toString);
@@ -75,12 +102,19 @@ class ClusterIT extends AbstractIT {
             assertEquals("STARTED", on(SECOND, () -> get("/api/executions/" + onFirst).object())
                     .getString("batchStatus"), "the second server reads the first one's execution");
 
-            // A stop asked of the second server reaches the first, which runs the execution (at its next heartbeat;
-            // checked below).
+            // A stop asked of the second server reaches the first, which runs the execution (at its next heartbeat).
             Reply stop = on(SECOND, () -> post("/api/executions/" + onFirst + "/stop", null));
             assertEquals(202, stop.status(), stop::text);
+            third = startServer(THIRD_NAME, 2 * OFFSET);
+            JsonObject stopped = awaitEnd(onFirst, Duration.ofMinutes(2));
+            assertEquals("STOPPED", stopped.getString("batchStatus"), stopped::toString);
+            assertEquals(first, started(onFirst).getString("server"));
+            awaitServer(third, THIRD_NAME, 2 * OFFSET);
 
-            // Ledger appends from both servers at once: retention dry runs launched on each, concurrently.
+            scoreOverTheBrokerWhileAServerDies(score, model + "-alone.jsonl", model + "-cluster.jsonl", third);
+            stopAndRestartAScoreJobOverTheBroker(score, model + "-alone.jsonl", model + "-stopped.jsonl");
+
+            // Ledger appends from two servers at once: retention dry runs launched on each, concurrently.
             ExecutorService clients = Executors.newFixedThreadPool(2);
             try {
                 List<Future<List<Long>>> launches = new ArrayList<>();
@@ -112,10 +146,7 @@ class ClusterIT extends AbstractIT {
                 awaitTrainingSteps(id, 2);
                 return id;
             });
-            JsonObject stopped = awaitEnd(onFirst, Duration.ofMinutes(2));
-            assertEquals("STOPPED", stopped.getString("batchStatus"), stopped::toString);
             assertEquals(SECOND_NAME, started(onSecond).getString("server"), "the ledger names the server");
-            assertEquals(first, started(onFirst).getString("server"));
             kill(second);
             JsonObject recovered = awaitRecovered(onSecond, Duration.ofSeconds(90));
             assertEquals(SECOND_NAME, recovered.getString("server"), recovered::toString);
@@ -129,6 +160,94 @@ class ClusterIT extends AbstractIT {
             assertTrue(get("/api/audit/verify").object().getBoolean("valid"));
         } finally {
             kill(second);
+            if (third != null) {
+                kill(third);
+            }
+        }
+    }
+
+    /**
+     * The score job launched on the suite's server with three servers live: its 6 partitions run on several of them;
+     * {@code victim} is killed once a partition it runs has committed two batches.
+     */
+    private static void scoreOverTheBrokerWhileAServerDies(Map<String, String> score, String aloneOutput,
+            String clusterOutput, Process victimServer) throws Exception {
+        JsonObject launched = startJob("score", with(score, "output.path", clusterOutput));
+        long scoring = id(launched);
+        Path parts = storeHome().resolve("runs").resolve(Long.toString(launched.getJsonNumber("instanceId")
+                .longValue())).resolve("score");
+        int victim = -1;
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (victim < 0 && System.nanoTime() < deadline) {
+            for (JsonObject e : events("job-execution:" + scoring)) {
+                JsonObject d = e.getJsonObject("details");
+                if (e.getString("action").equals("partition.started") && d.getString("server").equals(THIRD_NAME)
+                        && lines(parts.resolve("part-" + d.getInt("partition") + ".jsonl")) >= 16) {
+                    victim = d.getInt("partition");
+                }
+            }
+            Thread.sleep(50);
+        }
+        assertTrue(victim >= 0, "the third server ran a partition: " + events("job-execution:" + scoring));
+        long before = lines(parts.resolve("part-" + victim + ".jsonl"));
+        assertTrue(before < SCORE_RECORDS / 6, "killed while its partition ran: " + before + " lines");
+        kill(victimServer);
+
+        JsonObject done = awaitEnd(scoring, Duration.ofMinutes(10));
+        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+        Path outbox = storeHome().resolve("outbox");
+        assertEquals(sha256(outbox.resolve(aloneOutput)), sha256(outbox.resolve(clusterOutput)),
+                "the same predictions as on one server, each record once");
+        List<JsonObject> started = events("job-execution:" + scoring).stream()
+                .filter(e -> e.getString("action").equals("partition.started"))
+                .map(e -> e.getJsonObject("details")).toList();
+        assertTrue(started.stream().map(d -> d.getString("server")).distinct().count() >= 2,
+                () -> "partitions ran on several servers: " + started);
+        int killed = victim;
+        JsonObject again = started.stream().filter(d -> d.getInt("partition") == killed
+                && !d.getString("server").equals(THIRD_NAME)).findFirst()
+                .orElseGet(() -> fail("partition " + killed + " ran again elsewhere: " + started));
+        assertTrue(again.getBoolean("resumed"), () -> "from its checkpoint: " + again);
+        assertEquals(6, events("job-execution:" + scoring).stream()
+                .filter(e -> e.getString("action").equals("partition.ended")).count(), "each partition ended once");
+        assertTrue(get("/api/audit/verify").object().getBoolean("valid"));
+    }
+
+    /**
+     * A dispatched score job stopped once the second server runs one of its partitions: it ends STOPPED (the stop
+     * reaches the partitions on the other server through the job repository), and its restart completes with the
+     * one-server run's output.
+     */
+    private static void stopAndRestartAScoreJobOverTheBroker(Map<String, String> score, String aloneOutput,
+            String output) throws Exception {
+        long scoring = id(startJob("score", with(score, "output.path", output)));
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline && events("job-execution:" + scoring).stream()
+                .noneMatch(e -> e.getString("action").equals("partition.started")
+                        && e.getJsonObject("details").getString("server").equals(SECOND_NAME))) {
+            Thread.sleep(50);
+        }
+        Reply stop = post("/api/executions/" + scoring + "/stop", null);
+        assertEquals(202, stop.status(), stop::text);
+        JsonObject stopped = awaitEnd(scoring, Duration.ofMinutes(2));
+        assertEquals("STOPPED", stopped.getString("batchStatus"), stopped::toString);
+        assertTrue(events("job-execution:" + scoring).stream().anyMatch(e -> e.getString("action")
+                .equals("partition.ended") && e.getJsonObject("details").getString("server").equals(SECOND_NAME)
+                && e.getJsonObject("details").getString("batchStatus").equals("STOPPED")),
+                "the second server's partition stopped");
+        JsonObject restarted = awaitEnd(id(restart(scoring, Map.of())), Duration.ofMinutes(10));
+        assertEquals("COMPLETED", restarted.getString("batchStatus"), restarted::toString);
+        Path outbox = storeHome().resolve("outbox");
+        assertEquals(sha256(outbox.resolve(aloneOutput)), sha256(outbox.resolve(output)),
+                "stopped and restarted: the same predictions as on one server");
+    }
+
+    private static long lines(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        try (Stream<String> s = Files.lines(file)) {
+            return s.count();
         }
     }
 
@@ -158,12 +277,13 @@ class ClusterIT extends AbstractIT {
     }
 
     /**
-     * Starts the second server: the suite's installation with a base directory of its own (a copy of the suite
-     * server's configuration: users, TLS, datasource), the suite server's data store and ledger keys, and the WAR.
+     * Starts another server: the suite's installation with a base directory of its own (a copy of the suite server's
+     * configuration: users, TLS, datasource, the broker's address), the suite server's data store and ledger keys,
+     * and the WAR; its name and port offset as given, a 6-second lease.
      */
-    private static Process startSecondServer() throws Exception {
+    private static Process startServer(String name, int offset) throws Exception {
         Path home = Path.of(System.getProperty("jboss.home")).toAbsolutePath();
-        Path base = home.resolveSibling("cluster-it").resolve(SECOND_NAME);
+        Path base = home.resolveSibling("cluster-it").resolve(name);
         deleteTree(base);
         Path configuration = home.resolve("standalone/configuration");
         try (Stream<Path> files = Files.walk(configuration)) {
@@ -187,18 +307,25 @@ class ClusterIT extends AbstractIT {
         pb.environment().put("JBOSS_BASE_DIR", base.toString());
         pb.environment().put("TUNELEDGER_HOME", storeHome().toAbsolutePath().toString());
         pb.environment().put("JAVA_OPTS", "-Xms256m -Xmx2g -Djava.net.preferIPv4Stack=true"
-                + " -Djboss.node.name=" + SECOND_NAME + " -Djboss.tx.node.id=" + SECOND_NAME
-                + " -Djboss.socket.binding.port-offset=" + OFFSET + " -Dtuneledger.lease.seconds=6"
+                + " -Djboss.node.name=" + name + " -Djboss.tx.node.id=" + name
+                + " -Djboss.socket.binding.port-offset=" + offset + " -Dtuneledger.lease.seconds=6"
                 + " -Dtuneledger.ledger.dir=" + configuration.resolve("tuneledger")
                 + " -Dtuneledger.ledger.anchor.file=" + base.resolve("ledger-anchors.jsonl"));
-        Process server = pb.start();
+        return pb.start();
+    }
+
+    /** Waits until the server started by {@link #startServer} answers. */
+    private static Process awaitServer(Process server, String name, int offset) throws Exception {
+        String url = "https://localhost:" + (8443 + offset);
+        Path log = Path.of(System.getProperty("jboss.home")).toAbsolutePath().resolveSibling("cluster-it")
+                .resolve(name).resolve("console.log");
         long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         while (System.nanoTime() < deadline) {
             if (!server.isAlive()) {
-                fail("the second server exited: " + tail(log));
+                fail("server " + name + " exited: " + tail(log));
             }
             try {
-                if (on(SECOND, () -> get("/api/system").status()) == 200) {
+                if (on(url, () -> get("/api/system").status()) == 200) {
                     return server;
                 }
             } catch (IOException e) {
@@ -207,7 +334,7 @@ class ClusterIT extends AbstractIT {
             Thread.sleep(500);
         }
         kill(server);
-        return fail("the second server did not answer within 4 minutes: " + tail(log));
+        return fail("server " + name + " did not answer within 4 minutes: " + tail(log));
     }
 
     /** SIGKILL to the server's JVM (standalone.sh's child) and the script. */
