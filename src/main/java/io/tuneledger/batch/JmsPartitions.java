@@ -61,9 +61,10 @@ final class JmsPartitions {
 
     static final String PARTITIONS = "TuneledgerPartitions";
     static final String RESULTS = "TuneledgerPartitionResults";
-    private static final String STEP_EXECUTION = "stepExecutionId";
+    static final String STEP_EXECUTION = "stepExecutionId";
     private static final String JOB_EXECUTION = "jobExecutionId";
-    private static final String PARTITION = "partition";
+    static final String PARTITION = "partition";
+    static final String STEP = "step";
 
     /** Results nobody collects (their job's server died) go away after a day. */
     private static final long RESULT_LIFETIME = Duration.ofDays(1).toMillis();
@@ -163,8 +164,12 @@ final class JmsPartitions {
             info = (PartitionInfo) read(message.getBody(byte[].class));
             attempt = message.getIntProperty("JMSXDeliveryCount");
         } catch (JMSException | IOException | ClassNotFoundException | RuntimeException e) {
-            // A message that cannot be read cannot be run anywhere: said loudly, and consumed.
-            LOG.log(Level.SEVERE, "A partition message could not be read and is dropped: " + message, e);
+            // A message that cannot be read cannot be run anywhere: said loudly, and reported FAILED to its job.
+            LOG.log(Level.SEVERE, "A partition message could not be read; its partition fails: " + message, e);
+            PartitionExecutionImpl failed = unreadable(message, e);
+            if (failed != null) {
+                send(context, results, failed, failed.getStepExecutionId());
+            }
             return true;
         }
         JobExecutionImpl job = info.getJobExecution();
@@ -244,6 +249,10 @@ final class JmsPartitions {
             BytesMessage m = context.createBytesMessage();
             m.writeBytes(write(data));
             m.setLongProperty(STEP_EXECUTION, stepExecutionId);
+            if (data instanceof PartitionExecutionImpl ended) {
+                m.setIntProperty(PARTITION, ended.getPartitionId());
+                m.setStringProperty(STEP, ended.getStepName());
+            }
             context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT).setTimeToLive(RESULT_LIFETIME)
                     .send(results, m);
         } catch (JMSException | IOException e) {
@@ -285,6 +294,14 @@ final class JmsPartitions {
             } catch (JMSException | IOException | ClassNotFoundException | RuntimeException e) {
                 LOG.log(Level.SEVERE, "A partition result of step execution " + stepExecutionId
                         + " could not be read", e);
+                PartitionExecutionImpl failed = unreadable(message, e);
+                if (failed != null) {
+                    // the partition's end, unreadable: counted as a failed partition rather than waited for
+                    if (finished != null) {
+                        finished.offer(Boolean.TRUE);
+                    }
+                    collected.offer(failed);
+                }
             }
         }
 
@@ -307,6 +324,7 @@ final class JmsPartitions {
             m.setLongProperty(STEP_EXECUTION, stepExecutionId);
             m.setLongProperty(JOB_EXECUTION, job.getExecutionId());
             m.setIntProperty(PARTITION, partition.getPartitionId());
+            m.setStringProperty(STEP, partitionContext.getStepName());
             context.createProducer().setDeliveryMode(DeliveryMode.PERSISTENT).send(partitions, m);
         }
 
@@ -327,6 +345,25 @@ final class JmsPartitions {
     }
 
     // --- messages ---------------------------------------------------------------------------------------------------
+
+    /**
+     * A FAILED end for the partition that an unreadable message names (by its properties), so that its job fails
+     * with the reason instead of waiting for it; null when the message names no partition (collector data).
+     */
+    static PartitionExecutionImpl unreadable(Message message, Exception why) {
+        try {
+            if (!message.propertyExists(PARTITION) || !message.propertyExists(STEP_EXECUTION)) {
+                return null;
+            }
+            PartitionExecutionImpl failed = new PartitionExecutionImpl(message.getIntProperty(PARTITION),
+                    message.getLongProperty(STEP_EXECUTION), message.getStringProperty(STEP), BatchStatus.FAILED,
+                    BatchStatus.FAILED.name(), null, null, null);
+            failed.setException(new IllegalStateException("The partition's message could not be read: " + why));
+            return failed;
+        } catch (JMSException e) {
+            return null;
+        }
+    }
 
     static byte[] write(Serializable data) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.batch.runtime.BatchStatus;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.Message;
@@ -18,13 +20,15 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.management.BadAttributeValueExpException;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.jberet.runtime.PartitionExecutionImpl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The broker of an installation's servers: embedded by the server that its URL names and only by one, its partition
  * queue holding a message until a transacted consumer commits (a consumer that dies without committing hands it on),
- * and a message body that holds a known deserialization gadget is refused.
+ * a message that cannot be read failing its partition, and a message body that holds a known deserialization gadget
+ * refused.
  */
 class EmbeddedBrokerTest {
 
@@ -66,6 +70,19 @@ class EmbeddedBrokerTest {
                 assertEquals(2, again.getIntProperty("JMSXDeliveryCount"));
                 worker.commit();
                 assertNull(consumer.receiveNoWait(), "once committed, gone");
+
+                // A partition message that cannot be read fails its partition instead of leaving its job waiting.
+                Message unreadable = worker.createBytesMessage();
+                unreadable.setLongProperty(JmsPartitions.STEP_EXECUTION, 41);
+                unreadable.setIntProperty(JmsPartitions.PARTITION, 3);
+                unreadable.setStringProperty(JmsPartitions.STEP, "score");
+                PartitionExecutionImpl failed = JmsPartitions.unreadable(unreadable, new IOException("damaged"));
+                assertEquals(3, failed.getPartitionId());
+                assertEquals(41, failed.getStepExecutionId());
+                assertEquals(BatchStatus.FAILED, failed.getBatchStatus());
+                assertTrue(failed.getException().getMessage().contains("damaged"));
+                assertNull(JmsPartitions.unreadable(worker.createBytesMessage(), new IOException("x")),
+                        "collector data names no partition");
             }
         } finally {
             broker.stop();

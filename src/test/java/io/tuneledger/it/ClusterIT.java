@@ -44,8 +44,8 @@ class ClusterIT extends AbstractIT {
     private static final String SECOND_NAME = "node-b";
     private static final String THIRD_NAME = "node-c";
 
-    /** Score records: 6 partitions of 200, in batches of 8 (a checkpoint each). */
-    private static final int SCORE_RECORDS = 1200;
+    /** Score records: 6 partitions of 100, in batches of 8 (a checkpoint each). */
+    private static final int SCORE_RECORDS = 600;
 
     /** Training that runs until it is stopped or killed: 100 epochs of {@link #MECHANICS}' 9 updates. */
     private static final Map<String, String> LONG = with(MECHANICS, "train.epochs", "100");

@@ -38,7 +38,7 @@ class DatabaseOutageIT extends AbstractIT {
         return TestDeployments.application();
     }
 
-    private static final int RECORDS = 3000;
+    private static final int RECORDS = 1500;
 
     /** Runs pg_ctlcluster on the local cluster: {@code stop} (fast: connections are cut) or {@code start}. */
     private static void cluster(String action) throws Exception {

@@ -100,8 +100,8 @@ class ServerKillIT extends ManualServerIT {
      */
     private static final Map<String, String> TRAIN = with(MECHANICS, "train.epochs", "2",
             "checkpoint.every.steps", "3");
-    /** Score records: partition 0 (600 records) is still scoring when the server is killed after 300. */
-    private static final int SCORE_RECORDS = 1200;
+    /** Score records: partition 0 (300 records) is still scoring when the server is killed after 150. */
+    private static final int SCORE_RECORDS = 600;
 
     @Test
     void killedTrainingAndScoringRestartToTheUninterruptedResults() throws Exception {
@@ -166,7 +166,7 @@ class ServerKillIT extends ManualServerIT {
 
         JsonObject launched = startJob("score", with(score, "output.path", killedModel + ".jsonl"));
         long scoring = launched.getJsonNumber("executionId").longValue();
-        awaitPartLines(launched.getJsonNumber("instanceId").longValue(), 300);
+        awaitPartLines(launched.getJsonNumber("instanceId").longValue(), 150);
         killServer();
         controller.start(CONTAINER);
         Path output = storeHome().resolve("outbox").resolve(killedModel + ".jsonl");

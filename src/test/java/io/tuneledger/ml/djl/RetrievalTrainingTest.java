@@ -34,10 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Retrieval training (multiple-negatives ranking loss on a bi-encoder) on the same training session as
- * classification: exact resume on a tiny random encoder; and on the bundled manual-page questions, each held-out
- * question ranked against every page, two short epochs (16 pairs a batch, 64 tokens) rank the answers better than the
- * base model: all-MiniLM-L6-v2 in English by at least 0.025 in MRR@10, and better than BM25; bge-small-zh-v1.5 in
- * Chinese, with its query prefix, by at least 0.04 (figures measured: docs/model-core.md). Saved in the
+ * classification: exact resume on a tiny random encoder; and on the bundled Chinese manual-page questions, each
+ * held-out question ranked against every page, two short epochs (16 pairs a batch, 64 tokens) of bge-small-zh-v1.5,
+ * with its query prefix, rank the answers better than the base model by at least 0.04 in MRR@10 (figures measured:
+ * docs/model-core.md). The English case (all-MiniLM-L6-v2 past the base model and BM25) is RetrievalIT's, through the
+ * jobs. Saved in the
  * sentence-transformers layout and loaded back, each encoder gives the same vectors and keeps its query prefix.
  */
 class RetrievalTrainingTest {
@@ -222,16 +223,6 @@ class RetrievalTrainingTest {
             }
             return new Figures(lexical, before, after);
         }
-    }
-
-    @Test
-    void twoShortEpochsOnEnglishManualPageQuestionsRankHeldOutAnswersBetterThanTheBaseModelAndBm25() throws Exception {
-        Figures f = fineTune(BaseModel.ALL_MINILM_L6_V2, "manpages-qa-en.jsonl", 100, 30, TrainingConfig.builder()
-                .optEpochs(2).optBatchSize(16).optLearningRate(1e-4f).optMaxLength(64).build(), dir.resolve("en"));
-        assertTrue(f.after().mrrAt10() >= f.before().mrrAt10() + 0.025, "MRR@10 after " + f.after().mrrAt10()
-                + " should beat the base model's " + f.before().mrrAt10() + " by 0.025");
-        assertTrue(f.after().mrrAt10() > f.bm25().mrrAt10(), "fine-tuned " + f.after().mrrAt10() + " vs BM25 "
-                + f.bm25().mrrAt10());
     }
 
     @Test
