@@ -1,8 +1,11 @@
 package io.tuneledger.ml.djl;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -35,6 +38,8 @@ public final class BertClassifierModel implements AutoCloseable {
 
     /** Additive mask for padding positions: large enough that softmax gives them exactly zero weight. */
     private static final float MASKED = -1e9f;
+    /** The most attention scores (floats: texts x heads x length x length) one inference pass computes, 32 MB. */
+    private static final long SCORES_PER_PASS = 1L << 23;
 
     private final EncoderConfig config;
     private final int numLabels;
@@ -205,17 +210,36 @@ public final class BertClassifierModel implements AutoCloseable {
         // backward reads it: training diverged at random steps while the server was busy, and once became NaN.
         NDArray scale = scope.create((float) (1.0 / Math.sqrt(hs)));
         NDArray loraScale = lora == null ? null : scope.create(lora.scale());
-        for (int i = 0; i < config.numLayers(); i++) {
-            if (training) {
+        if (training) {
+            for (int i = 0; i < config.numLayers(); i++) {
                 x = layer(x, i, mask, scale, loraScale, true, dropout);
-            } else {
-                // Without autograd nothing needs a layer's intermediates once it is done: free them now rather than
-                // with the batch, or a batch of 32 x 512 tokens holds about 2 GB of attention scores per layer.
-                try (NDScope layerScope = new NDScope()) {
-                    layerScope.suppressNotUsedWarning();
-                    x = layer(x, i, mask, scale, loraScale, false, 0f);
-                    NDScope.unregister(x);
-                }
+            }
+            return x;
+        }
+        // Inference runs the batch through the layers a few texts at a time when its attention scores would be large:
+        // a tensor above glibc's largest mmap threshold (32 MB) is mapped afresh and page-faulted on every use, which
+        // made 32 x 512 tokens eight times slower than the same work in slices (docs/model-core.md).
+        int rows = (int) Math.max(1, Math.min(b, SCORES_PER_PASS / ((long) config.numHeads() * len * len)));
+        if (rows >= b) {
+            return inferenceLayers(x, mask, scale, loraScale);
+        }
+        NDList slices = new NDList();
+        for (int from = 0; from < b; from += rows) {
+            NDIndex part = new NDIndex("{}:{}", from, Math.min(b, from + rows));
+            slices.add(inferenceLayers(x.get(part), mask.get(part), scale, loraScale));
+        }
+        return NDArrays.concat(slices, 0);
+    }
+
+    /** All encoder layers without autograd, each layer's intermediates freed when the layer ends. */
+    private NDArray inferenceLayers(NDArray x, NDArray mask, NDArray scale, NDArray loraScale) {
+        for (int i = 0; i < config.numLayers(); i++) {
+            // Without autograd nothing needs a layer's intermediates once it is done: free them now rather than
+            // with the batch, or a batch of 32 x 512 tokens holds about 2 GB of attention scores per layer.
+            try (NDScope layerScope = new NDScope()) {
+                layerScope.suppressNotUsedWarning();
+                x = layer(x, i, mask, scale, loraScale, false, 0f);
+                NDScope.unregister(x);
             }
         }
         return x;

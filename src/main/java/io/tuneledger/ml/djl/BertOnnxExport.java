@@ -9,18 +9,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A saved BERT classifier ({@link ModelArtifact}) as an ONNX graph of standard operators (opset 17), computing what
- * the model core computes: embeddings, post-LayerNorm layers with exact (erf) GELU and an additive attention mask,
- * the model's pooling, the classification head. Inputs {@code input_ids}, {@code attention_mask},
- * {@code token_type_ids} (int64 [batch, sequence]); outputs {@code logits} and {@code probabilities} (softmax)
- * [batch, labels].
+ * A saved BERT classifier ({@link ModelArtifact}) as an ONNX graph for ONNX Runtime, computing what the model core
+ * computes: embeddings, post-LayerNorm layers with exact (erf) GELU and padding masked out of attention, the model's
+ * pooling, the classification head. Standard operators (opset 17) plus three of ONNX Runtime's own
+ * ({@code com.microsoft} domain), written directly rather than left to its graph optimizer, which does not find them
+ * in this graph: {@code Attention} (query, key and value as one product with packed weights, scaled scores, the mask,
+ * softmax and the heads' context merged, in one kernel) and {@code SkipLayerNormalization} (bias, residual and
+ * LayerNorm). Inputs {@code input_ids}, {@code attention_mask}, {@code token_type_ids} (int64 [batch, sequence]);
+ * outputs {@code logits} and {@code probabilities} (softmax) [batch, labels]. The file runs on ONNX Runtime only.
  *
  * <p>In {@link Precision#INT8} the encoder's Linear weights are stored as int8, symmetric, with one scale per output
  * column (the largest magnitude of the column maps to 127), and each Linear layer quantizes its input at run time
  * ({@code DynamicQuantizeLinear}, uint8 with its own scale and zero point per call) before an integer matrix product
- * ({@code MatMulInteger}) that is scaled back to float: ONNX Runtime's dynamic quantization, written directly. The word
- * embeddings are stored as int8 with one scale per token. Position and type embeddings, attention products,
- * LayerNorm and the head stay fp32.
+ * ({@code MatMulInteger}, or {@code QAttention} for the packed query, key and value) that is scaled back to float:
+ * ONNX Runtime's dynamic quantization, written directly. The word embeddings are stored as int8 with one scale per
+ * token. Position and type embeddings, attention products, LayerNorm and the head stay fp32.
  */
 public final class BertOnnxExport {
 
@@ -28,9 +31,6 @@ public final class BertOnnxExport {
     public enum Precision {
         FP32, INT8
     }
-
-    /** Additive mask for padding positions, as the model core uses. */
-    private static final float MASKED = -1e9f;
 
     private final OnnxGraph g;
     private final EncoderConfig config;
@@ -62,7 +62,6 @@ public final class BertOnnxExport {
     }
 
     private void build(int numLabels) {
-        int h = config.hiddenSize();
         g.input("input_ids", OnnxGraph.INT64, "batch", "sequence");
         g.input("attention_mask", OnnxGraph.INT64, "batch", "sequence");
         g.input("token_type_ids", OnnxGraph.INT64, "batch", "sequence");
@@ -84,39 +83,18 @@ public final class BertOnnxExport {
         x = g.node("Add", "embeddings/add_type", List.of(x, types));
         x = layerNorm(x, "embeddings.LayerNorm");
 
-        // Attention mask: 0 for tokens, MASKED for padding, [batch, 1, 1, sequence].
-        String maskFloat = g.node("Cast", "mask/float", List.of("attention_mask"),
-                OnnxGraph.Attribute.integer("to", OnnxGraph.FLOAT));
-        String maskMinusOne = g.node("Sub", "mask/minus_one", List.of(maskFloat, scalar("const_float_one", 1f)));
-        String additive = g.node("Mul", "mask/additive", List.of(maskMinusOne, scalar("const_masked", -MASKED)));
-        String mask = g.node("Unsqueeze", "mask/unsqueeze", List.of(additive,
-                g.longs("const_axes_1_2", new long[] {2}, 1, 2)));
-
-        String headShape = g.longs("const_head_shape", new long[] {4}, 0, 0, config.numHeads(), config.headSize());
-        String mergedShape = g.longs("const_merged_shape", new long[] {3}, 0, 0, h);
-        String scale = scalar("const_attention_scale", (float) (1.0 / Math.sqrt(config.headSize())));
+        // Layers: fused self-attention (padding masked by attention_mask), the output projection added to its input
+        // and normalised in one operator, GELU, the feed-forward output likewise.
         for (int i = 0; i < config.numLayers(); i++) {
             String p = "encoder.layer." + i + ".";
-            String q = heads(linear(x, p + "attention.self.query"), headShape, p + "query", 0, 2, 1, 3);
-            String kT = heads(linear(x, p + "attention.self.key"), headShape, p + "key", 0, 2, 3, 1);
-            String v = heads(linear(x, p + "attention.self.value"), headShape, p + "value", 0, 2, 1, 3);
-            String scores = g.node("MatMul", p + "scores", List.of(q, kT));
-            scores = g.node("Mul", p + "scores_scaled", List.of(scores, scale));
-            scores = g.node("Add", p + "scores_masked", List.of(scores, mask));
-            String probs = g.node("Softmax", p + "attention_probs", List.of(scores),
-                    OnnxGraph.Attribute.integer("axis", -1));
-            String context = g.node("MatMul", p + "context", List.of(probs, v));
-            context = g.node("Transpose", p + "context_transposed", List.of(context),
-                    OnnxGraph.Attribute.integers("perm", 0, 2, 1, 3));
-            context = g.node("Reshape", p + "context_merged", List.of(context, mergedShape));
-            String attention = linear(context, p + "attention.output.dense");
-            x = layerNorm(g.node("Add", p + "attention_residual", List.of(attention, x)),
-                    p + "attention.output.LayerNorm");
+            String context = attention(x, p + "attention.self.");
+            x = skipLayerNorm(context, x, p + "attention.output.dense", p + "attention.output.LayerNorm");
             String inner = gelu(linear(x, p + "intermediate.dense"), p + "gelu");
-            String out = linear(inner, p + "output.dense");
-            x = layerNorm(g.node("Add", p + "output_residual", List.of(out, x)), p + "output.LayerNorm");
+            x = skipLayerNorm(inner, x, p + "output.dense", p + "output.LayerNorm");
         }
 
+        String maskFloat = g.node("Cast", "mask/float", List.of("attention_mask"),
+                OnnxGraph.Attribute.integer("to", OnnxGraph.FLOAT));
         String pooled = pool(x, maskFloat);
         String logits = g.node("MatMul", "classifier/matmul", List.of(pooled,
                 transposed(BertWeights.CLASSIFIER_WEIGHT)));
@@ -142,38 +120,53 @@ public final class BertOnnxExport {
 
     /** {@code x} times the layer's weight (transposed to [in, out]) plus its bias, fp32 or int8. */
     private String linear(String x, String prefix) {
-        String bias = weight(prefix + ".bias");
+        return g.node("Add", prefix + "/add", List.of(product(x, prefix), weight(prefix + ".bias")));
+    }
+
+    /** {@code x} times the layer's weight (transposed to [in, out]), without the bias; fp32 or int8. */
+    private String product(String x, String prefix) {
         if (precision == Precision.FP32) {
-            String product = g.node("MatMul", prefix + "/matmul", List.of(x, transposed(prefix + ".weight")));
-            return g.node("Add", prefix + "/add", List.of(product, bias));
+            return g.node("MatMul", prefix + "/matmul", List.of(x, transposed(prefix + ".weight")));
         }
-        List<String> xq = quantized.computeIfAbsent(x, in -> g.nodes("DynamicQuantizeLinear", in + "/quantized",
-                List.of(in), 3));
+        List<String> xq = quantized(x);
         Tensor w = weights.get(prefix + ".weight");
-        int out = (int) w.shape()[0];
-        int in = (int) w.shape()[1];
-        // a row of the [out, in] weight is an output column: quantized per row, then stored [in, out] for MatMulInteger
-        byte[] rowMajor = new byte[in * out];
-        float[] scales = new float[out];
-        for (int o = 0; o < out; o++) {
-            scales[o] = quantizeRow(w.data(), o * in, in, rowMajor);
-        }
-        byte[] q = new byte[in * out];
-        for (int o = 0; o < out; o++) {
-            for (int i = 0; i < in; i++) {
-                q[i * out + o] = rowMajor[o * in + i];
-            }
-        }
-        String weightQ = g.bytes(prefix + ".weight_int8", OnnxGraph.INT8, new long[] {in, out}, q);
-        String weightScale = g.floats(prefix + ".weight_scale", new long[] {out}, scales);
+        Int8Columns q = Int8Columns.of(w.data(), (int) w.shape()[0], (int) w.shape()[1]);
+        String weightQ = g.bytes(prefix + ".weight_int8", OnnxGraph.INT8, new long[] {q.in(), q.out()}, q.values());
+        String weightScale = g.floats(prefix + ".weight_scale", new long[] {q.out()}, q.scales());
         String weightZero = g.bytes(prefix + ".weight_zero_point", OnnxGraph.INT8, new long[0], new byte[1]);
         String integer = g.node("MatMulInteger", prefix + "/matmul_integer", List.of(xq.get(0), weightQ, xq.get(2),
                 weightZero));
         String asFloat = g.node("Cast", prefix + "/cast", List.of(integer),
                 OnnxGraph.Attribute.integer("to", OnnxGraph.FLOAT));
         String scale = g.node("Mul", prefix + "/scale", List.of(xq.get(1), weightScale));
-        String product = g.node("Mul", prefix + "/dequantized", List.of(asFloat, scale));
-        return g.node("Add", prefix + "/add", List.of(product, bias));
+        return g.node("Mul", prefix + "/dequantized", List.of(asFloat, scale));
+    }
+
+    /** The run-time quantization of {@code x} (uint8 values, scale, zero point), made once per value. */
+    private List<String> quantized(String x) {
+        return quantized.computeIfAbsent(x, in -> g.nodes("DynamicQuantizeLinear", in + "/quantized", List.of(in), 3));
+    }
+
+    /**
+     * A Linear weight [out, in] as int8 [in, out] for an integer matrix product, symmetric, one scale per output
+     * column (the largest magnitude of the column maps to 127).
+     */
+    private record Int8Columns(int in, int out, byte[] values, float[] scales) {
+
+        static Int8Columns of(float[] weight, int out, int in) {
+            byte[] rowMajor = new byte[in * out];
+            float[] scales = new float[out];
+            for (int o = 0; o < out; o++) {
+                scales[o] = quantizeRow(weight, o * in, in, rowMajor);
+            }
+            byte[] q = new byte[in * out];
+            for (int o = 0; o < out; o++) {
+                for (int i = 0; i < in; i++) {
+                    q[i * out + o] = rowMajor[o * in + i];
+                }
+            }
+            return new Int8Columns(in, out, q, scales);
+        }
     }
 
     /**
@@ -214,12 +207,6 @@ public final class BertOnnxExport {
         return s;
     }
 
-    /** [batch, sequence, hidden] as [batch, heads, ...] in the order {@code perm} gives. */
-    private String heads(String x, String headShape, String name, long... perm) {
-        String split = g.node("Reshape", name + "/split_heads", List.of(x, headShape));
-        return g.node("Transpose", name + "/transposed", List.of(split), OnnxGraph.Attribute.integers("perm", perm));
-    }
-
     /** Exact GELU: x * 0.5 * (1 + erf(x / sqrt 2)), the pattern ONNX Runtime fuses into one operator. */
     private String gelu(String x, String name) {
         String scaled = g.node("Div", name + "/div", List.of(x, scalar("const_sqrt2", (float) Math.sqrt(2))));
@@ -229,9 +216,86 @@ public final class BertOnnxExport {
         return g.node("Mul", name + "/half", List.of(times, scalar("const_half", 0.5f)));
     }
 
+    /** LayerNorm(dense(x) + residual): the product without its bias, which the fused operator adds. */
+    private String skipLayerNorm(String x, String residual, String dense, String norm) {
+        String product = product(x, dense);
+        return g.microsoft("SkipLayerNormalization", norm, List.of(product, residual, weight(norm + ".weight"),
+                weight(norm + ".bias"), weight(dense + ".bias")),
+                OnnxGraph.Attribute.real("epsilon", config.layerNormEps()));
+    }
+
     private String layerNorm(String x, String prefix) {
         return g.node("LayerNormalization", prefix, List.of(x, weight(prefix + ".weight"), weight(prefix + ".bias")),
                 OnnxGraph.Attribute.integer("axis", -1), OnnxGraph.Attribute.real("epsilon", config.layerNormEps()));
+    }
+
+    /**
+     * Self-attention of a layer in one ONNX Runtime operator: the query, key and value projections as one product
+     * with the packed weights, the scaled scores with padding masked, softmax and the heads' context merged
+     * ([batch, sequence, hidden]); in int8, the packed projection is an integer product of the input quantized at
+     * run time, as the Linear layers' are.
+     */
+    private String attention(String x, String prefix) {
+        var heads = OnnxGraph.Attribute.integer("num_heads", config.numHeads());
+        if (precision == Precision.FP32) {
+            return g.microsoft("Attention", prefix + "attention", List.of(x, packedQkv(prefix, "weight"),
+                    packedQkv(prefix, "bias"), maskIndex()), heads);
+        }
+        List<String> xq = quantized(x);
+        int h = config.hiddenSize();
+        float[] packed = transposedBack(prefix);
+        Int8Columns q = Int8Columns.of(packed, 3 * h, h);
+        String weightQ = g.bytes(prefix + "qkv.weight_int8", OnnxGraph.INT8, new long[] {h, 3L * h}, q.values());
+        String weightScale = g.floats(prefix + "qkv.weight_scale", new long[] {3L * h}, q.scales());
+        String weightZero = g.bytes(prefix + "qkv.weight_zero_point", OnnxGraph.INT8, new long[] {3L * h},
+                new byte[3 * h]);
+        return g.microsoft("QAttention", prefix + "attention", List.of(xq.get(0), weightQ, packedQkv(prefix, "bias"),
+                xq.get(1), weightScale, maskIndex(), xq.get(2), weightZero), heads);
+    }
+
+    /** query, key and value's [out, in] weights stacked as one [3 x out, in]. */
+    private float[] transposedBack(String prefix) {
+        float[] q = weights.get(prefix + "query.weight").data();
+        float[] out = new float[3 * q.length];
+        System.arraycopy(q, 0, out, 0, q.length);
+        System.arraycopy(weights.get(prefix + "key.weight").data(), 0, out, q.length, q.length);
+        System.arraycopy(weights.get(prefix + "value.weight").data(), 0, out, 2 * q.length, q.length);
+        return out;
+    }
+
+    private String maskIndex() {
+        return written.computeIfAbsent("mask/int32", n -> g.node("Cast", n, List.of("attention_mask"),
+                OnnxGraph.Attribute.integer("to", OnnxGraph.INT32)));
+    }
+
+    /** query, key and value's weights side by side as one [in, 3 x out] matrix, or their biases as one [3 x out]. */
+    private String packedQkv(String prefix, String kind) {
+        return written.computeIfAbsent(prefix + "qkv." + kind, n -> {
+            Tensor q = weights.get(prefix + "query." + kind);
+            Tensor k = weights.get(prefix + "key." + kind);
+            Tensor v = weights.get(prefix + "value." + kind);
+            if (kind.equals("bias")) {
+                int out = q.data().length;
+                float[] b = new float[3 * out];
+                System.arraycopy(q.data(), 0, b, 0, out);
+                System.arraycopy(k.data(), 0, b, out, out);
+                System.arraycopy(v.data(), 0, b, 2 * out, out);
+                return g.floats(n, new long[] {3L * out}, b);
+            }
+            int out = (int) q.shape()[0];
+            int in = (int) q.shape()[1];
+            float[] w = new float[in * 3 * out];
+            Tensor[] parts = {q, k, v};
+            for (int part = 0; part < 3; part++) {
+                float[] d = parts[part].data();
+                for (int o = 0; o < out; o++) {
+                    for (int c = 0; c < in; c++) {
+                        w[c * 3 * out + part * out + o] = d[o * in + c];
+                    }
+                }
+            }
+            return g.floats(n, new long[] {in, 3L * out}, w);
+        });
     }
 
     private final Map<String, String> written = new HashMap<>();

@@ -16,11 +16,14 @@ final class OnnxGraph {
     static final int FLOAT = 1;
     static final int UINT8 = 2;
     static final int INT8 = 3;
+    static final int INT32 = 6;
     static final int INT64 = 7;
 
     /** IR version 8 and opset 17 (LayerNormalization): read by every ONNX Runtime since 1.13. */
     private static final long IR_VERSION = 8;
     private static final long OPSET = 17;
+    /** ONNX Runtime's own operators (contrib ops: fused attention, skip LayerNorm), version 1 of their domain. */
+    static final String MICROSOFT = "com.microsoft";
 
     /** A node attribute (AttributeProto). */
     record Attribute(String name, Protobuf value) {
@@ -47,6 +50,7 @@ final class OnnxGraph {
     private final List<Protobuf> initializers = new ArrayList<>();
     private final List<Protobuf> inputs = new ArrayList<>();
     private final List<Protobuf> outputs = new ArrayList<>();
+    private boolean usesMicrosoft;
 
     OnnxGraph(String name) {
         this.name = name;
@@ -59,6 +63,17 @@ final class OnnxGraph {
 
     /** Adds a node with {@code outputCount} outputs ({@code name:0}, {@code name:1}, ...); answers their names. */
     List<String> nodes(String opType, String nodeName, List<String> in, int outputCount, Attribute... attributes) {
+        return nodes("", opType, nodeName, in, outputCount, attributes);
+    }
+
+    /** Adds a node of ONNX Runtime's {@link #MICROSOFT} domain with a single output; answers that output. */
+    String microsoft(String opType, String nodeName, List<String> in, Attribute... attributes) {
+        usesMicrosoft = true;
+        return nodes(MICROSOFT, opType, nodeName, in, 1, attributes).get(0);
+    }
+
+    private List<String> nodes(String domain, String opType, String nodeName, List<String> in, int outputCount,
+            Attribute... attributes) {
         Protobuf node = new Protobuf();
         for (String i : in) {
             node.string(1, i);
@@ -72,6 +87,9 @@ final class OnnxGraph {
         node.string(3, nodeName).string(4, opType);
         for (Attribute a : attributes) {
             node.message(5, a.value());
+        }
+        if (!domain.isEmpty()) {
+            node.string(7, domain);
         }
         nodes.add(node);
         return out;
@@ -89,6 +107,13 @@ final class OnnxGraph {
         ByteBuffer raw = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         raw.asLongBuffer().put(values);
         return initializer(tensorName, INT64, dims, raw.array());
+    }
+
+    /** An int32 initializer; answers its name. */
+    String ints(String tensorName, long[] dims, int... values) {
+        ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asIntBuffer().put(values);
+        return initializer(tensorName, INT32, dims, raw.array());
     }
 
     /** An int8 or uint8 initializer; answers its name. */
@@ -144,6 +169,9 @@ final class OnnxGraph {
         Protobuf model = new Protobuf().varint(1, IR_VERSION).string(2, producer).string(3, producerVersion)
                 .message(7, graph)
                 .message(8, new Protobuf().string(1, "").varint(2, OPSET));
+        if (usesMicrosoft) {
+            model.message(8, new Protobuf().string(1, MICROSOFT).varint(2, 1));
+        }
         metadata.forEach((k, v) -> model.message(14, new Protobuf().string(1, k).string(2, v)));
         return model.toByteArray();
     }
