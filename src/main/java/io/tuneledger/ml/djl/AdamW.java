@@ -1,6 +1,7 @@
 package io.tuneledger.ml.djl;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.tuneledger.ml.weights.Tensor;
 import java.util.LinkedHashMap;
@@ -17,6 +18,8 @@ public final class AdamW implements AutoCloseable {
     static final float BETA1 = 0.9f;
     static final float BETA2 = 0.999f;
     static final float EPSILON = 1e-8f;
+    /** The most elements one update pass touches: 1 Mi floats, 4 MB. */
+    private static final long CHUNK = 1L << 20;
 
     private final NDManager manager;
     private final Map<String, NDArray> parameters;
@@ -52,26 +55,58 @@ public final class AdamW implements AutoCloseable {
         for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
             String name = e.getKey();
             NDArray p = e.getValue();
-            // In place wherever possible: a temporary the size of the word embeddings costs a fresh allocation and
-            // its page faults on every step. The gradient itself is consumed (it is zeroed after the step anyway).
             NDArray g = gradients.get(name);
+            NDArray m = firstMoments.get(name);
+            NDArray v = secondMoments.get(name);
+            float decay = weightDecay > 0 && decays(name) ? 1f - lr * weightDecay : 1f;
+            long size = p.size();
+            long rows = p.getShape().dimension() > 1 ? p.getShape().get(0) : 1;
+            if (size <= CHUNK || rows == 1) {
+                update(scope, p, g, m, v, gradScale, decay, stepSize, bc2Sqrt);
+                continue;
+            }
+            // A large parameter (the word embeddings) is updated in row slices, views of the same memory: every
+            // temporary stays under glibc's largest mmap threshold and reuses freed memory, where one the size of
+            // the whole parameter was mapped afresh and page-faulted on every step. Element-wise, so the result is
+            // the same.
+            long step = Math.max(1, CHUNK / (size / rows));
+            long[] cuts = new long[(int) ((rows - 1) / step)];
+            for (int i = 0; i < cuts.length; i++) {
+                cuts[i] = (i + 1) * step;
+            }
+            NDList ps = p.split(cuts);
+            NDList gs = g.split(cuts);
+            NDList ms = m.split(cuts);
+            NDList vs = v.split(cuts);
+            for (NDList views : List.of(ps, gs, ms, vs)) {
+                views.attach(scope);
+            }
+            for (int i = 0; i < ps.size(); i++) {
+                update(scope, ps.get(i), gs.get(i), ms.get(i), vs.get(i), gradScale, decay, stepSize, bc2Sqrt);
+            }
+        }
+    }
+
+    private static void update(NDManager scope, NDArray p, NDArray g, NDArray m, NDArray v, float gradScale,
+            float decay, float stepSize, float bc2Sqrt) {
+        // In place wherever possible; the gradient itself is consumed (it is zeroed after the step anyway). The
+        // temporaries are freed at once, so the next slice reuses their memory.
+        try (NDManager local = scope.newSubManager()) {
             if (gradScale != 1f) {
                 g.muli(gradScale);
             }
-            NDArray m = firstMoments.get(name);
-            NDArray v = secondMoments.get(name);
-            if (weightDecay > 0 && decays(name)) {
-                p.muli(1f - lr * weightDecay);
+            if (decay != 1f) {
+                p.muli(decay);
             }
             NDArray squared = g.square();
-            squared.attach(scope);
+            squared.attach(local);
             v.muli(BETA2).addi(squared.muli(1f - BETA2));
             m.muli(BETA1).addi(g.muli(1f - BETA1));
             NDArray denominator = v.sqrt();
-            denominator.attach(scope);
+            denominator.attach(local);
             denominator.divi(bc2Sqrt).addi(EPSILON);
             NDArray update = m.div(denominator);
-            update.attach(scope);
+            update.attach(local);
             p.subi(update.muli(stepSize));
         }
     }
