@@ -38,8 +38,11 @@ public final class BertClassifierModel implements AutoCloseable {
 
     /** Additive mask for padding positions: large enough that softmax gives them exactly zero weight. */
     private static final float MASKED = -1e9f;
-    /** The most attention scores (floats: texts x heads x length x length) one inference pass computes, 32 MB. */
-    private static final long SCORES_PER_PASS = 1L << 23;
+    /**
+     * The most attention scores (floats: texts x heads x length x length) one inference pass computes, 8 MB: well
+     * below glibc's largest mmap threshold (32 MB), so the scores and their softmax reuse freed heap memory.
+     */
+    private static final long SCORES_PER_PASS = 1L << 21;
 
     private final EncoderConfig config;
     private final int numLabels;

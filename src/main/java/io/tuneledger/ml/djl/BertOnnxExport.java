@@ -7,21 +7,27 @@ import io.tuneledger.ml.weights.Tensor;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A saved BERT classifier ({@link ModelArtifact}) as an ONNX graph for ONNX Runtime, computing what the model core
  * computes: embeddings, post-LayerNorm layers with exact (erf) GELU and padding masked out of attention, the model's
- * pooling, the classification head. Standard operators (opset 17) plus three of ONNX Runtime's own
+ * pooling, the classification head. Standard operators (opset 17) plus some of ONNX Runtime's own
  * ({@code com.microsoft} domain), written directly rather than left to its graph optimizer, which does not find them
  * in this graph: {@code Attention} (query, key and value as one product with packed weights, scaled scores, the mask,
- * softmax and the heads' context merged, in one kernel) and {@code SkipLayerNormalization} (bias, residual and
- * LayerNorm). Inputs {@code input_ids}, {@code attention_mask}, {@code token_type_ids} (int64 [batch, sequence]);
+ * softmax and the heads' context merged, in one kernel), {@code MultiHeadAttention} and
+ * {@code SkipLayerNormalization} (bias, residual and LayerNorm). Each layer's self-attention goes one of two ways,
+ * chosen per batch by an {@code If}: a batch of texts of at least {@link #TILED_MIN_LENGTH} tokens with no padding
+ * (long texts cut at the model's length, length-bucketed together) through {@code MultiHeadAttention} without a mask,
+ * which ONNX Runtime computes tile by tile in the L2 cache (flash attention) instead of writing out the batch's whole
+ * [heads, sequence, sequence] scores; any other batch through {@code Attention} with the mask. Inputs {@code input_ids}, {@code attention_mask}, {@code token_type_ids} (int64 [batch, sequence]);
  * outputs {@code logits} and {@code probabilities} (softmax) [batch, labels]. The file runs on ONNX Runtime only.
  *
  * <p>In {@link Precision#INT8} the encoder's Linear weights are stored as int8, symmetric, with one scale per output
  * column (the largest magnitude of the column maps to 127), and each Linear layer quantizes its input at run time
  * ({@code DynamicQuantizeLinear}, uint8 with its own scale and zero point per call) before an integer matrix product
- * ({@code MatMulInteger}, or {@code QAttention} for the packed query, key and value) that is scaled back to float:
+ * ({@code MatMulInteger}, or {@code QAttention} for the packed query, key and value of a masked batch) that is scaled
+ * back to float:
  * ONNX Runtime's dynamic quantization, written directly. The word embeddings are stored as int8 with one scale per
  * token. Position and type embeddings, attention products, LayerNorm and the head stay fp32.
  */
@@ -32,15 +38,29 @@ public final class BertOnnxExport {
         FP32, INT8
     }
 
-    private final OnnxGraph g;
+    /**
+     * Sequence length from which an unpadded batch's attention is computed in tiles: shorter, the masked kernel is
+     * faster (measured in docs/model-core.md, "Scoring engines").
+     */
+    static final long TILED_MIN_LENGTH = 256;
+
+    /** The model's graph. */
+    private final OnnxGraph model;
+    /** Where nodes are written: the model's graph, or the branch of an {@code If} being built. */
+    private OnnxGraph g;
     private final EncoderConfig config;
     private final Map<String, Tensor> weights;
     private final Precision precision;
     /** Run-time quantizations of a Linear layer's input, shared by the layers reading the same value (q, k, v). */
     private final Map<String, List<String>> quantized = new HashMap<>();
+    /** The int8 weights of Linear layers (and of the packed query, key and value), written once. */
+    private final Map<String, Int8Weight> int8Weights = new HashMap<>();
+    /** The batch's sequence length (a scalar). */
+    private String length;
 
     private BertOnnxExport(EncoderConfig config, Map<String, Tensor> weights, Precision precision) {
-        this.g = new OnnxGraph("tuneledger-bert-classifier");
+        this.model = new OnnxGraph("tuneledger-bert-classifier");
+        this.g = model;
         this.config = config;
         this.weights = weights;
         this.precision = precision;
@@ -58,7 +78,7 @@ public final class BertOnnxExport {
         all.putAll(loaded.head());
         BertOnnxExport e = new BertOnnxExport(loaded.config(), all, precision);
         e.build(loaded.labels().size());
-        return e.g.model("tuneledger", precision.name().toLowerCase(), metadata);
+        return e.model.model("tuneledger", precision.name().toLowerCase(), metadata);
     }
 
     private void build(int numLabels) {
@@ -73,7 +93,7 @@ public final class BertOnnxExport {
                 ? g.node("Gather", "embeddings/word", List.of(weight("embeddings.word_embeddings.weight"), "input_ids"))
                 : quantizedEmbedding("embeddings.word_embeddings.weight", "input_ids");
         String shape = g.node("Shape", "embeddings/shape", List.of("input_ids"));
-        String length = g.node("Gather", "embeddings/length", List.of(shape, one));
+        length = g.node("Gather", "embeddings/length", List.of(shape, one));
         String range = g.node("Range", "embeddings/range", List.of(zero, length, one));
         String positions = g.node("Gather", "embeddings/position", List.of(
                 weight("embeddings.position_embeddings.weight"), range));
@@ -128,23 +148,49 @@ public final class BertOnnxExport {
         if (precision == Precision.FP32) {
             return g.node("MatMul", prefix + "/matmul", List.of(x, transposed(prefix + ".weight")));
         }
+        Int8Weight w = int8Weights.computeIfAbsent(prefix, p -> {
+            Tensor t = weights.get(p + ".weight");
+            return Int8Weight.write(g, p + ".weight", Int8Columns.of(t.data(), (int) t.shape()[0],
+                    (int) t.shape()[1]), false);
+        });
+        return int8Product(x, w, prefix);
+    }
+
+    /** {@code x} quantized at run time times an int8 weight, scaled back to float. */
+    private String int8Product(String x, Int8Weight w, String prefix) {
         List<String> xq = quantized(x);
-        Tensor w = weights.get(prefix + ".weight");
-        Int8Columns q = Int8Columns.of(w.data(), (int) w.shape()[0], (int) w.shape()[1]);
-        String weightQ = g.bytes(prefix + ".weight_int8", OnnxGraph.INT8, new long[] {q.in(), q.out()}, q.values());
-        String weightScale = g.floats(prefix + ".weight_scale", new long[] {q.out()}, q.scales());
-        String weightZero = g.bytes(prefix + ".weight_zero_point", OnnxGraph.INT8, new long[0], new byte[1]);
-        String integer = g.node("MatMulInteger", prefix + "/matmul_integer", List.of(xq.get(0), weightQ, xq.get(2),
-                weightZero));
+        String integer = g.node("MatMulInteger", prefix + "/matmul_integer", List.of(xq.get(0), w.values(), xq.get(2),
+                w.zeroPoint()));
         String asFloat = g.node("Cast", prefix + "/cast", List.of(integer),
                 OnnxGraph.Attribute.integer("to", OnnxGraph.FLOAT));
-        String scale = g.node("Mul", prefix + "/scale", List.of(xq.get(1), weightScale));
+        String scale = g.node("Mul", prefix + "/scale", List.of(xq.get(1), w.scales()));
         return g.node("Mul", prefix + "/dequantized", List.of(asFloat, scale));
     }
 
-    /** The run-time quantization of {@code x} (uint8 values, scale, zero point), made once per value. */
+    /**
+     * The run-time quantization of {@code x} (uint8 values, scale, zero point), made once per value and graph (a
+     * branch makes its own).
+     */
     private List<String> quantized(String x) {
-        return quantized.computeIfAbsent(x, in -> g.nodes("DynamicQuantizeLinear", in + "/quantized", List.of(in), 3));
+        String scope = g == model ? "" : "/" + g.name();
+        return quantized.computeIfAbsent(x, in -> g.nodes("DynamicQuantizeLinear", in + "/quantized" + scope,
+                List.of(in), 3));
+    }
+
+    /**
+     * An int8 weight [in, out] with one scale per output column, as initializers; its zero point is 0, one scalar or
+     * (as {@code QAttention} takes it) one per column.
+     */
+    private record Int8Weight(String values, String scales, String zeroPoint) {
+
+        static Int8Weight write(OnnxGraph g, String name, Int8Columns q, boolean zeroPerColumn) {
+            int zeros = zeroPerColumn ? q.out() : 1;
+            return new Int8Weight(
+                    g.bytes(name + "_int8", OnnxGraph.INT8, new long[] {q.in(), q.out()}, q.values()),
+                    g.floats(name + "_scale", new long[] {q.out()}, q.scales()),
+                    g.bytes(name + "_zero_point", OnnxGraph.INT8, zeroPerColumn ? new long[] {zeros} : new long[0],
+                            new byte[zeros]));
+        }
     }
 
     /**
@@ -230,27 +276,81 @@ public final class BertOnnxExport {
     }
 
     /**
-     * Self-attention of a layer in one ONNX Runtime operator: the query, key and value projections as one product
-     * with the packed weights, the scaled scores with padding masked, softmax and the heads' context merged
-     * ([batch, sequence, hidden]); in int8, the packed projection is an integer product of the input quantized at
-     * run time, as the Linear layers' are.
+     * Self-attention of a layer ([batch, sequence, hidden]): tiled for a long unpadded batch, masked for any other
+     * (see the class comment); both compute the same.
      */
     private String attention(String x, String prefix) {
+        String tiled = longUnpadded();
+        maskIndex();
+        OnnxGraph unpadded = branch(prefix + "tiled", () -> tiledAttention(x, prefix));
+        OnnxGraph padded = branch(prefix + "masked", () -> maskedAttention(x, prefix));
+        return g.node("If", prefix + "attention", List.of(tiled), OnnxGraph.Attribute.graph("then_branch", unpadded),
+                OnnxGraph.Attribute.graph("else_branch", padded));
+    }
+
+    /** A branch of an {@code If} whose nodes {@code body} writes; its output is the value {@code body} answers. */
+    private OnnxGraph branch(String name, Supplier<String> body) {
+        OnnxGraph outer = g;
+        Map<String, List<String>> outerQuantized = new HashMap<>(quantized);
+        g = outer.branch(name);
+        quantized.clear();
+        try {
+            g.output(body.get(), OnnxGraph.FLOAT, "batch", "sequence", config.hiddenSize());
+            return g;
+        } finally {
+            g = outer;
+            quantized.clear();
+            quantized.putAll(outerQuantized);
+        }
+    }
+
+    /**
+     * Attention in one ONNX Runtime operator: the query, key and value projections as one product with the packed
+     * weights, the scaled scores with padding masked, softmax and the heads' context merged; in int8, the packed
+     * projection is an integer product of the input quantized at run time, as the Linear layers' are.
+     */
+    private String maskedAttention(String x, String prefix) {
         var heads = OnnxGraph.Attribute.integer("num_heads", config.numHeads());
+        String name = prefix + "attention/masked";
         if (precision == Precision.FP32) {
-            return g.microsoft("Attention", prefix + "attention", List.of(x, packedQkv(prefix, "weight"),
-                    packedQkv(prefix, "bias"), maskIndex()), heads);
+            return g.microsoft("Attention", name, List.of(x, packedQkv(prefix, "weight"), packedQkv(prefix, "bias"),
+                    maskIndex()), heads);
         }
         List<String> xq = quantized(x);
-        int h = config.hiddenSize();
-        float[] packed = transposedBack(prefix);
-        Int8Columns q = Int8Columns.of(packed, 3 * h, h);
-        String weightQ = g.bytes(prefix + "qkv.weight_int8", OnnxGraph.INT8, new long[] {h, 3L * h}, q.values());
-        String weightScale = g.floats(prefix + "qkv.weight_scale", new long[] {3L * h}, q.scales());
-        String weightZero = g.bytes(prefix + "qkv.weight_zero_point", OnnxGraph.INT8, new long[] {3L * h},
-                new byte[3 * h]);
-        return g.microsoft("QAttention", prefix + "attention", List.of(xq.get(0), weightQ, packedQkv(prefix, "bias"),
-                xq.get(1), weightScale, maskIndex(), xq.get(2), weightZero), heads);
+        Int8Weight w = packedQkvInt8(prefix);
+        return g.microsoft("QAttention", name, List.of(xq.get(0), w.values(), packedQkv(prefix, "bias"), xq.get(1),
+                w.scales(), maskIndex(), xq.get(2), w.zeroPoint()), heads);
+    }
+
+    /**
+     * Attention without a mask: the packed projection (the same weights as {@link #maskedAttention}'s) split into
+     * query, key and value, then {@code MultiHeadAttention}, which adds their biases and computes in tiles.
+     */
+    private String tiledAttention(String x, String prefix) {
+        String packed = precision == Precision.FP32
+                ? g.node("MatMul", prefix + "qkv/matmul", List.of(x, packedQkv(prefix, "weight")))
+                : int8Product(x, packedQkvInt8(prefix), prefix + "qkv");
+        List<String> qkv = g.nodes("Split", prefix + "qkv/split", List.of(packed), 3,
+                OnnxGraph.Attribute.integer("axis", 2));
+        return g.microsoft("MultiHeadAttention", prefix + "attention/tiled", List.of(qkv.get(0), qkv.get(1),
+                qkv.get(2), packedQkv(prefix, "bias")), OnnxGraph.Attribute.integer("num_heads", config.numHeads()));
+    }
+
+    private Int8Weight packedQkvInt8(String prefix) {
+        return int8Weights.computeIfAbsent(prefix + "qkv", p -> Int8Weight.write(g, p + ".weight",
+                Int8Columns.of(transposedBack(prefix), 3 * config.hiddenSize(), config.hiddenSize()), true));
+    }
+
+    /** True when the batch is at least {@link #TILED_MIN_LENGTH} tokens long and no text in it is padded. */
+    private String longUnpadded() {
+        return written.computeIfAbsent("mask/long_unpadded", n -> {
+            String unpadded = g.node("Equal", "mask/unpadded", List.of(g.node("ReduceMin", "mask/min",
+                    List.of("attention_mask"), OnnxGraph.Attribute.integer("keepdims", 0)),
+                    g.longs("const_mask_one", new long[0], 1)));
+            String tiledLength = g.node("GreaterOrEqual", "mask/tiled_length", List.of(length,
+                    g.longs("const_tiled_min_length", new long[0], TILED_MIN_LENGTH)));
+            return g.node("And", n, List.of(unpadded, tiledLength));
+        });
     }
 
     /** query, key and value's [out, in] weights stacked as one [3 x out, in]. */

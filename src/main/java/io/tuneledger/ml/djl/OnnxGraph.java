@@ -43,6 +43,11 @@ final class OnnxGraph {
             }
             return new Attribute(name, p.varint(20, 7));
         }
+
+        /** A subgraph (the branch of an {@code If}): its nodes may read any value of the graphs around it. */
+        static Attribute graph(String name, OnnxGraph subgraph) {
+            return new Attribute(name, new Protobuf().string(1, name).message(6, subgraph.graph()).varint(20, 5));
+        }
     }
 
     private final String name;
@@ -52,8 +57,32 @@ final class OnnxGraph {
     private final List<Protobuf> outputs = new ArrayList<>();
     private boolean usesMicrosoft;
 
+    /** The graph this one is a branch of, or null. */
+    private final OnnxGraph parent;
+
     OnnxGraph(String name) {
+        this(name, null);
+    }
+
+    private OnnxGraph(String name, OnnxGraph parent) {
         this.name = name;
+        this.parent = parent;
+    }
+
+    /** A new subgraph of this one, for {@link Attribute#graph}: its initializers are this graph's own. */
+    OnnxGraph branch(String branchName) {
+        return new OnnxGraph(branchName, this);
+    }
+
+    String name() {
+        return name;
+    }
+
+    private void markMicrosoft() {
+        usesMicrosoft = true;
+        if (parent != null) {
+            parent.markMicrosoft();
+        }
     }
 
     /** Adds a node whose single output is named after it; answers that output. */
@@ -68,7 +97,7 @@ final class OnnxGraph {
 
     /** Adds a node of ONNX Runtime's {@link #MICROSOFT} domain with a single output; answers that output. */
     String microsoft(String opType, String nodeName, List<String> in, Attribute... attributes) {
-        usesMicrosoft = true;
+        markMicrosoft();
         return nodes(MICROSOFT, opType, nodeName, in, 1, attributes).get(0);
     }
 
@@ -122,6 +151,9 @@ final class OnnxGraph {
     }
 
     private String initializer(String tensorName, int type, long[] dims, byte[] raw) {
+        if (parent != null) {
+            return parent.initializer(tensorName, type, dims, raw);
+        }
         Protobuf t = new Protobuf();
         for (long d : dims) {
             t.varint(1, d);
@@ -152,6 +184,19 @@ final class OnnxGraph {
 
     /** The serialised ModelProto, with {@code metadata} as its metadata properties. */
     byte[] model(String producer, String producerVersion, Map<String, String> metadata) {
+        Protobuf graph = graph();
+        Protobuf model = new Protobuf().varint(1, IR_VERSION).string(2, producer).string(3, producerVersion)
+                .message(7, graph)
+                .message(8, new Protobuf().string(1, "").varint(2, OPSET));
+        if (usesMicrosoft) {
+            model.message(8, new Protobuf().string(1, MICROSOFT).varint(2, 1));
+        }
+        metadata.forEach((k, v) -> model.message(14, new Protobuf().string(1, k).string(2, v)));
+        return model.toByteArray();
+    }
+
+    /** The GraphProto. */
+    private Protobuf graph() {
         Protobuf graph = new Protobuf();
         for (Protobuf n : nodes) {
             graph.message(1, n);
@@ -166,13 +211,6 @@ final class OnnxGraph {
         for (Protobuf o : outputs) {
             graph.message(12, o);
         }
-        Protobuf model = new Protobuf().varint(1, IR_VERSION).string(2, producer).string(3, producerVersion)
-                .message(7, graph)
-                .message(8, new Protobuf().string(1, "").varint(2, OPSET));
-        if (usesMicrosoft) {
-            model.message(8, new Protobuf().string(1, MICROSOFT).varint(2, 1));
-        }
-        metadata.forEach((k, v) -> model.message(14, new Protobuf().string(1, k).string(2, v)));
-        return model.toByteArray();
+        return graph;
     }
 }

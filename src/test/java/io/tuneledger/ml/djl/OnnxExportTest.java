@@ -126,7 +126,9 @@ class OnnxExportTest {
     @Test
     void miniLmExportedToOnnxPredictsWhatTheModelCorePredicts() throws Exception {
         // 256 tokens: long enough that the model core runs a batch of 32 through its layers in slices of a few texts
-        // (BertClassifierModel's SCORES_PER_PASS), which the ONNX graph does not, so parity covers the slicing too.
+        // (BertClassifierModel's SCORES_PER_PASS), which the ONNX graph does not, so parity covers the slicing too;
+        // and long enough that the length-bucketed batch of the longest mails (cut at 256, unpadded) takes the
+        // export's tiled attention while the others take the masked one (BertOnnxExport.TILED_MIN_LENGTH).
         Path model = save("minilm", BaseModel.ALL_MINILM_L6_V2.config(), miniLm(), 256);
         List<String> texts = sample(48).stream().map(o -> o.getString("text")).toList();
         List<Predictor.Prediction> core = predict(new DjlModelEngine().task(TaskType.CLASSIFICATION)
