@@ -20,16 +20,16 @@ import java.util.function.Supplier;
  * chosen per batch by an {@code If}: a batch of texts of at least {@link #TILED_MIN_LENGTH} tokens with no padding
  * (long texts cut at the model's length, length-bucketed together) through {@code MultiHeadAttention} without a mask,
  * which ONNX Runtime computes tile by tile in the L2 cache (flash attention) instead of writing out the batch's whole
- * [heads, sequence, sequence] scores; any other batch through {@code Attention} with the mask. Inputs {@code input_ids}, {@code attention_mask}, {@code token_type_ids} (int64 [batch, sequence]);
- * outputs {@code logits} and {@code probabilities} (softmax) [batch, labels]. The file runs on ONNX Runtime only.
+ * [heads, sequence, sequence] scores; any other batch through {@code Attention} with the mask. Inputs
+ * {@code input_ids}, {@code attention_mask}, {@code token_type_ids} (int64 [batch, sequence]); outputs
+ * {@code logits} and {@code probabilities} (softmax) [batch, labels]. The file runs on ONNX Runtime only.
  *
  * <p>In {@link Precision#INT8} the encoder's Linear weights are stored as int8, symmetric, with one scale per output
  * column (the largest magnitude of the column maps to 127), and each Linear layer quantizes its input at run time
  * ({@code DynamicQuantizeLinear}, uint8 with its own scale and zero point per call) before an integer matrix product
  * ({@code MatMulInteger}, or {@code QAttention} for the packed query, key and value of a masked batch) that is scaled
- * back to float:
- * ONNX Runtime's dynamic quantization, written directly. The word embeddings are stored as int8 with one scale per
- * token. Position and type embeddings, attention products, LayerNorm and the head stay fp32.
+ * back to float: ONNX Runtime's dynamic quantization, written directly. The word embeddings are stored as int8 with
+ * one scale per token. Position and type embeddings, attention products, LayerNorm and the head stay fp32.
  */
 public final class BertOnnxExport {
 
@@ -280,6 +280,8 @@ public final class BertOnnxExport {
      * (see the class comment); both compute the same.
      */
     private String attention(String x, String prefix) {
+        // Values both branches read are written in this graph, before the branches: a value written inside one
+        // branch is not visible to the other nor to the next layer's.
         String tiled = longUnpadded();
         maskIndex();
         OnnxGraph unpadded = branch(prefix + "tiled", () -> tiledAttention(x, prefix));

@@ -27,7 +27,7 @@ import java.util.Set;
  */
 public final class OnnxClassifier implements Predictor {
 
-    private static final int BATCH_SIZE = 32;
+    static final int BATCH_SIZE = 32;
 
     private final OrtEnvironment env;
     private final OrtSession session;

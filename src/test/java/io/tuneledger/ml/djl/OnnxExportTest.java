@@ -9,6 +9,7 @@ import io.tuneledger.data.CleaningRule;
 import io.tuneledger.data.TextCleaner;
 import io.tuneledger.ml.BaseModel;
 import io.tuneledger.ml.EncoderConfig;
+import io.tuneledger.ml.LengthBatches;
 import io.tuneledger.ml.Pooling;
 import io.tuneledger.ml.Predictor;
 import io.tuneledger.ml.TaskType;
@@ -128,7 +129,7 @@ class OnnxExportTest {
         // 256 tokens: long enough that the model core runs a batch of 32 through its layers in slices of a few texts
         // (BertClassifierModel's SCORES_PER_PASS), which the ONNX graph does not, so parity covers the slicing too;
         // and long enough that the length-bucketed batch of the longest mails (cut at 256, unpadded) takes the
-        // export's tiled attention while the others take the masked one (BertOnnxExport.TILED_MIN_LENGTH).
+        // export's tiled attention while the others take the masked one (asserted below).
         Path model = save("minilm", BaseModel.ALL_MINILM_L6_V2.config(), miniLm(), 256);
         List<String> texts = sample(48).stream().map(o -> o.getString("text")).toList();
         List<Predictor.Prediction> core = predict(new DjlModelEngine().task(TaskType.CLASSIFICATION)
@@ -137,6 +138,17 @@ class OnnxExportTest {
         List<Predictor.Prediction> unbucketed = predict(OnnxModels.open(model, Precision.FP32, false, 0), texts);
         List<Predictor.Prediction> int8 = predict(OnnxModels.open(model, Precision.INT8, true, 0), texts);
 
+        // The export's two attention branches are both taken: the bucketed batches hold an unpadded one of at least
+        // TILED_MIN_LENGTH tokens (tiled) and a padded one (masked).
+        List<String> branches = new ArrayList<>();
+        try (OnnxClassifier c = OnnxModels.open(model, Precision.FP32, true, 0)) {
+            LengthBatches.forEach(c.tokenIds(texts), OnnxClassifier.BATCH_SIZE, true, (positions, sequences) -> {
+                int length = sequences.get(0).length;
+                boolean unpadded = sequences.stream().allMatch(s -> s.length == length);
+                branches.add(unpadded && length >= BertOnnxExport.TILED_MIN_LENGTH ? "tiled" : "masked");
+            });
+        }
+        assertTrue(branches.contains("tiled") && branches.contains("masked"), "batches: " + branches);
         assertTrue(core.stream().map(Predictor.Prediction::label).distinct().count() == 2,
                 "the head separates the texts, so agreement means something");
         assertEquals(texts.size(), labelsAgreeing(core, fp32), "fp32 ONNX gives the model core's labels");
