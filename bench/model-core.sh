@@ -19,28 +19,37 @@ if ! /usr/bin/python3 -c "import torch" 2>/dev/null || [ ! -d /usr/lib/x86_64-li
 fi
 mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 
-echo "Load before the run: $(cut -d' ' -f1-3 /proc/loadavg) (should be near 0)"
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "Load before the run: $load (should be near 0)"
 JAVA_BENCH=(java -Xmx2g -Dai.djl.offline=true -DDJL_CACHE_DIR=target/djl-cache
   -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" io.tuneledger.bench.ModelCoreBench)
-# Speed: two rounds, baseline and Tuneledger alternating, best of each (this machine varies by several percent).
-baseline="" djl=""
+# Tuneledger runs with the glibc allocator settings its server is started with (bin/tuneledger, docs/operations.md);
+# the baseline runs as plain PyTorch runs by default, and once more with the same settings, for a like-for-like figure.
+MALLOC=(MALLOC_MMAP_THRESHOLD_=67108864 MALLOC_TRIM_THRESHOLD_=268435456)
+BASELINE=(env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 bench/pytorch_baseline.py
+  "$STEPS" "$BATCHES")
+# Speed: two rounds, baselines and Tuneledger alternating, best of each (this machine varies by several percent).
+baseline="" tuned="" djl=""
 for round in 1 2; do
   echo "Round $round: plain PyTorch ..."
-  baseline+=$(LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 bench/pytorch_baseline.py \
-    "$STEPS" "$BATCHES")$'\n'
+  baseline+=$("${BASELINE[@]}")$'\n'
+  echo "Round $round: plain PyTorch with Tuneledger's allocator settings ..."
+  tuned+=$(env "${MALLOC[@]}" "${BASELINE[@]}")$'\n'
   echo "Round $round: Tuneledger (DJL) ..."
-  djl+=$("${JAVA_BENCH[@]}" speed "$STEPS" "$BATCHES" 2>/dev/null | grep '=')$'\n'
+  djl+=$(env "${MALLOC[@]}" "${JAVA_BENCH[@]}" speed "$STEPS" "$BATCHES" 2>/dev/null | grep '=')$'\n'
 done
 echo "Memory over $LONG sentences ..."
 # A fixed, pre-touched heap: the Java heap is resident from the start, so a change in resident memory during the
 # run is native memory (tensors, tokenizer), not the heap growing into its maximum.
-memory=$(java -Xms1g -Xmx1g -XX:+AlwaysPreTouch "${JAVA_BENCH[@]:2}" memory "$LONG" 2>/dev/null | grep '=')
-echo "$baseline$djl$memory"
+memory=$(env "${MALLOC[@]}" java -Xms1g -Xmx1g -XX:+AlwaysPreTouch "${JAVA_BENCH[@]:2}" memory "$LONG" 2>/dev/null \
+  | grep '=')
+echo "$baseline$tuned$djl$memory"
 
 val() { echo "$1" | sed -n "s/^$2=//p" | sed -n 1p; }
 lowest() { echo "$1" | sed -n "s/^$2=//p" | sort -g | sed -n 1p; }
 highest() { echo "$1" | sed -n "s/^$2=//p" | sort -g | tail -n 1; }
 b_train=$(lowest "$baseline" train_seconds_per_step); d_train=$(lowest "$djl" train_seconds_per_step)
+t_train=$(lowest "$tuned" train_seconds_per_step); t_inf=$(highest "$tuned" inference_sentences_per_second)
 b_inf=$(highest "$baseline" inference_sentences_per_second); d_inf=$(highest "$djl" inference_sentences_per_second)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
@@ -49,6 +58,7 @@ flags=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|avx512f|
   echo "# Model-core benchmark"
   echo
   echo "Run $(date -u +%Y-%m-%dT%H:%MZ) by bench/model-core.sh on $(nproc) cores ($cpu; $flags)."
+  echo "Load average before the run: $load."
   echo "Baseline: plain PyTorch $(val "$baseline" torch_version) (Debian, OpenBLAS) in the same run, same shapes;"
   echo "two rounds alternating baseline and Tuneledger, the best of each shown. Training: median step after two"
   echo "warm-up steps of $STEPS; inference: $BATCHES batches after one warm-up batch, measured before training."
@@ -57,6 +67,15 @@ flags=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|avx512f|
   echo "|---|---|---|---|"
   echo "| MiniLM training, s/step (16 x 128, AdamW, clipping) | $b_train | $d_train | $(ratio "$d_train" "$b_train") x the time |"
   echo "| MiniLM inference, sentences/s (32 x 128) | $b_inf | $d_inf | $(ratio "$d_inf" "$b_inf") x the speed |"
+  echo
+  echo "Tuneledger runs with the glibc allocator settings its server starts with"
+  echo "(${MALLOC[*]}; docs/operations.md, Memory)."
+  echo "Plain PyTorch with the same settings, in the same rounds:"
+  echo
+  echo "| figure | plain PyTorch, same allocator settings | Tuneledger (DJL) | ratio |"
+  echo "|---|---|---|---|"
+  echo "| MiniLM training, s/step (16 x 128, AdamW, clipping) | $t_train | $d_train | $(ratio "$d_train" "$t_train") x the time |"
+  echo "| MiniLM inference, sentences/s (32 x 128) | $t_inf | $d_inf | $(ratio "$d_inf" "$t_inf") x the speed |"
   echo
   echo "Long run: Java heap fixed at 1 GB and pre-touched, so changes in resident memory are native memory."
   echo

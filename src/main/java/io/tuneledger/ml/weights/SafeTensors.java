@@ -19,9 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Reads and writes the safetensors format (float32 tensors and string metadata): an 8-byte little-endian header
- * length, a JSON header naming each tensor's dtype, shape and byte range, then the raw data. Writes are atomic: a
- * temporary file in the same directory, forced to disk, then renamed over the target.
+ * Reads and writes the safetensors format: float32 tensors and string metadata (float16 and bfloat16 are read too,
+ * widened to float32). The file is an 8-byte little-endian header length, a JSON header naming each tensor's dtype,
+ * shape and byte range, then the raw data. Writes are atomic: a temporary file in the same directory, forced to disk,
+ * then renamed over the target.
  */
 public final class SafeTensors {
 
@@ -77,8 +78,28 @@ public final class SafeTensors {
     }
 
     public static Content read(Path file) throws IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Map<String, String> metadata = forEach(file, t -> tensors.put(t.name(), t));
+        return new Content(tensors, metadata);
+    }
+
+    /** Receives the tensors of a file one at a time. */
+    @FunctionalInterface
+    public interface TensorSink {
+        void accept(Tensor tensor) throws IOException;
+    }
+
+    /**
+     * Reads a file one tensor at a time, in file order, so that a large checkpoint never has to be held in memory
+     * twice; answers the header's {@code __metadata__}. F32 is read as is, and F16 and BF16 (as Hugging Face
+     * checkpoints are usually published) are widened to float32 exactly.
+     */
+    public static Map<String, String> forEach(Path file, TensorSink sink) throws IOException {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = in.size();
+            if (size < 8) {
+                throw new WeightsException(file + " is not a safetensors file (" + size + " bytes)");
+            }
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             readFully(in, len, 0);
             long headerLength = len.flip().getLong();
@@ -91,9 +112,10 @@ public final class SafeTensors {
             try (JsonReader reader = Json.createReader(new StringReader(
                     new String(headerBytes.array(), StandardCharsets.UTF_8)))) {
                 header = reader.readObject();
+            } catch (jakarta.json.JsonException e) {
+                throw new WeightsException(file + " is not a safetensors file (its header is not JSON)");
             }
             Map<String, String> metadata = new LinkedHashMap<>();
-            Map<String, Tensor> tensors = new LinkedHashMap<>();
             long dataStart = 8 + headerLength;
             for (Map.Entry<String, JsonValue> e : header.entrySet()) {
                 if (e.getKey().equals("__metadata__")) {
@@ -103,14 +125,19 @@ public final class SafeTensors {
                     continue;
                 }
                 JsonObject spec = e.getValue().asJsonObject();
-                if (!"F32".equals(spec.getString("dtype"))) {
-                    throw new WeightsException(file + ": tensor " + e.getKey() + " is " + spec.getString("dtype")
-                            + "; only F32 is supported");
-                }
+                String dtype = spec.getString("dtype");
+                int width = switch (dtype) {
+                    case "F32" -> 4;
+                    case "F16", "BF16" -> 2;
+                    default -> throw new WeightsException(file + ": tensor " + e.getKey() + " is " + dtype
+                            + "; only F32, F16 and BF16 are supported");
+                };
                 JsonArray shapeJson = spec.getJsonArray("shape");
                 long[] shape = new long[shapeJson.size()];
+                long count = 1;
                 for (int i = 0; i < shape.length; i++) {
                     shape[i] = shapeJson.getJsonNumber(i).longValue();
+                    count *= shape[i];
                 }
                 JsonArray offsets = spec.getJsonArray("data_offsets");
                 long begin = offsets.getJsonNumber(0).longValue();
@@ -118,14 +145,56 @@ public final class SafeTensors {
                 if (begin < 0 || end < begin || dataStart + end > size) {
                     throw new WeightsException(file + ": tensor " + e.getKey() + " lies outside the file");
                 }
-                ByteBuffer data = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
-                readFully(in, data, dataStart + begin);
-                float[] values = new float[(int) ((end - begin) / 4)];
-                data.flip().asFloatBuffer().get(values);
-                tensors.put(e.getKey(), new Tensor(e.getKey(), shape, values));
+                if (end - begin != count * width) {
+                    throw new WeightsException(file + ": tensor " + e.getKey() + " has " + (end - begin)
+                            + " bytes, its shape " + shapeJson + " of " + dtype + " needs " + count * width);
+                }
+                if (count > Integer.MAX_VALUE - 8) {
+                    throw new WeightsException(file + ": tensor " + e.getKey() + " has " + count
+                            + " values, more than one array can hold");
+                }
+                float[] values = new float[(int) count];
+                // In pieces of at most 64 MiB, so a large tensor needs no second full-size buffer.
+                int perPiece = (1 << 26) / width;
+                for (int from = 0; from < values.length; from += perPiece) {
+                    int n = Math.min(perPiece, values.length - from);
+                    ByteBuffer data = ByteBuffer.allocate(n * width).order(ByteOrder.LITTLE_ENDIAN);
+                    readFully(in, data, dataStart + begin + (long) from * width);
+                    data.flip();
+                    switch (dtype) {
+                        case "F32" -> data.asFloatBuffer().get(values, from, n);
+                        case "BF16" -> {
+                            for (int i = 0; i < n; i++) {
+                                values[from + i] = Float.intBitsToFloat((data.getShort() & 0xffff) << 16);
+                            }
+                        }
+                        default -> {
+                            for (int i = 0; i < n; i++) {
+                                values[from + i] = halfToFloat(data.getShort());
+                            }
+                        }
+                    }
+                }
+                sink.accept(new Tensor(e.getKey(), shape, values));
             }
-            return new Content(tensors, metadata);
+            return metadata;
         }
+    }
+
+    /** IEEE 754 half precision to float, exactly (subnormals, infinities and NaN included). */
+    static float halfToFloat(short half) {
+        int h = half & 0xffff;
+        int sign = (h & 0x8000) << 16;
+        int exponent = (h >>> 10) & 0x1f;
+        int mantissa = h & 0x3ff;
+        if (exponent == 0x1f) {
+            return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
+        }
+        if (exponent == 0) {
+            float magnitude = mantissa * 0x1p-24f;
+            return sign == 0 ? magnitude : -magnitude;
+        }
+        return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
     }
 
     private static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {

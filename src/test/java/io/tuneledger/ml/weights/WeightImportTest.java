@@ -55,6 +55,18 @@ class WeightImportTest {
     }
 
     @Test
+    void halfPrecisionValuesWidenExactly() {
+        assertEquals(1f, SafeTensors.halfToFloat((short) 0x3c00));
+        assertEquals(-2f, SafeTensors.halfToFloat((short) 0xc000));
+        assertEquals(65504f, SafeTensors.halfToFloat((short) 0x7bff));
+        assertEquals(0x1p-24f, SafeTensors.halfToFloat((short) 0x0001));
+        assertEquals(-0x1p-14f, SafeTensors.halfToFloat((short) 0x8400));
+        assertEquals(Float.POSITIVE_INFINITY, SafeTensors.halfToFloat((short) 0x7c00));
+        assertTrue(Float.isNaN(SafeTensors.halfToFloat((short) 0x7e00)));
+        assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(SafeTensors.halfToFloat((short) 0x8000)));
+    }
+
+    @Test
     void transposeTurnsInOutIntoOutIn() {
         Tensor t = new Tensor("x", new long[] {2, 3}, new float[] {1, 2, 3, 4, 5, 6});
         Tensor tt = t.transpose2d("y");

@@ -1,0 +1,228 @@
+"""Plain-PyTorch reference for Tuneledger's decoder (the oracle of its parity tests), written from the Llama and Qwen2
+definitions in Hugging Face's layout: RMSNorm, rotary position embeddings (rotate-half form, with the config's base
+and linear or llama3 scaling), grouped-query attention, SwiGLU, tied or untied output embeddings, bias on q/k/v for
+Qwen2. Nothing here imports transformers: the computation is spelled out so that it can be read against the Java.
+
+  python3 bench/decoder_reference.py golden [DIR]   # tiny random models + golden logits and greedy continuations
+                                                    # (default DIR: src/test/resources/decoder)
+
+Each model directory holds what an enterprise would bring: config.json and model.safetensors (or shards with
+model.safetensors.index.json), in the dtype the config names; golden.safetensors (float32 logits of each prompt,
+computed from the weights as stored, i.e. after rounding to bf16/fp16) and golden.json (prompts, greedy
+continuations, and the smallest gap between the best and second-best logit along them, so a test knows how much
+numerical slack a continuation has)."""
+import json
+import math
+import os
+import struct
+import sys
+
+import torch
+import torch.nn.functional as F
+
+DTYPES = {"float32": (torch.float32, "F32"), "bfloat16": (torch.bfloat16, "BF16"), "float16": (torch.float16, "F16")}
+
+
+def head_dim(cfg):
+    return cfg.get("head_dim") or cfg["hidden_size"] // cfg["num_attention_heads"]
+
+
+def inv_freq(cfg):
+    d = head_dim(cfg)
+    inv = 1.0 / (cfg.get("rope_theta", 10000.0) ** (torch.arange(0, d, 2, dtype=torch.int64).float() / d))
+    scaling = cfg.get("rope_scaling")
+    if not scaling:
+        return inv
+    kind = scaling.get("rope_type", scaling.get("type"))
+    factor = scaling["factor"]
+    if kind == "linear":
+        return inv / factor
+    if kind == "llama3":
+        old = scaling["original_max_position_embeddings"]
+        low, high = scaling["low_freq_factor"], scaling["high_freq_factor"]
+        low_wavelen, high_wavelen = old / low, old / high
+        wavelen = 2 * math.pi / inv
+        scaled = torch.where(wavelen > low_wavelen, inv / factor, inv)
+        smooth = (old / wavelen - low) / (high - low)
+        smoothed = (1 - smooth) * scaled / factor + smooth * scaled
+        medium = ~(wavelen < high_wavelen) & ~(wavelen > low_wavelen)
+        return torch.where(medium, smoothed, scaled)
+    raise ValueError("rope_scaling type %s is not in the reference" % kind)
+
+
+def rotate_half(x):
+    half = x.shape[-1] // 2
+    return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
+
+
+def rms_norm(x, w, eps):
+    return w * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps))
+
+
+def forward(cfg, w, ids):
+    """Logits [len, vocab] of one sequence of token ids (no cache, causal mask)."""
+    t = len(ids)
+    heads, kv, d = cfg["num_attention_heads"], cfg["num_key_value_heads"], head_dim(cfg)
+    eps = cfg["rms_norm_eps"]
+    freqs = torch.outer(torch.arange(t).float(), inv_freq(cfg))
+    emb = torch.cat((freqs, freqs), dim=-1)
+    cos, sin = emb.cos(), emb.sin()
+    causal = torch.full((t, t), float("-inf")).triu(1)
+    x = w["model.embed_tokens.weight"][torch.tensor(ids)]
+    for i in range(cfg["num_hidden_layers"]):
+        p = "model.layers.%d." % i
+        h = rms_norm(x, w[p + "input_layernorm.weight"], eps)
+
+        def proj(name):
+            return F.linear(h, w[p + name + ".weight"], w.get(p + name + ".bias"))
+
+        q = proj("self_attn.q_proj").view(t, heads, d).transpose(0, 1)
+        k = proj("self_attn.k_proj").view(t, kv, d).transpose(0, 1)
+        v = proj("self_attn.v_proj").view(t, kv, d).transpose(0, 1)
+        q, k = q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin
+        k, v = k.repeat_interleave(heads // kv, dim=0), v.repeat_interleave(heads // kv, dim=0)
+        probs = (q @ k.transpose(-1, -2) / math.sqrt(d) + causal).softmax(-1)
+        ctx = (probs @ v).transpose(0, 1).reshape(t, heads * d)
+        x = x + F.linear(ctx, w[p + "self_attn.o_proj.weight"], w.get(p + "self_attn.o_proj.bias"))
+        h = rms_norm(x, w[p + "post_attention_layernorm.weight"], eps)
+        gate = F.linear(h, w[p + "mlp.gate_proj.weight"])
+        x = x + F.linear(F.silu(gate) * F.linear(h, w[p + "mlp.up_proj.weight"]), w[p + "mlp.down_proj.weight"])
+    x = rms_norm(x, w["model.norm.weight"], eps)
+    out = w["model.embed_tokens.weight"] if cfg.get("tie_word_embeddings") else w["lm_head.weight"]
+    return F.linear(x, out)
+
+
+def greedy(cfg, w, ids, new_tokens):
+    """Greedy continuation, and the smallest gap between the chosen and the runner-up logit."""
+    seq, gap = list(ids), float("inf")
+    for _ in range(new_tokens):
+        top = forward(cfg, w, seq)[-1].topk(2)
+        gap = min(gap, (top.values[0] - top.values[1]).item())
+        seq.append(int(top.indices[0]))
+    return seq[len(ids):], gap
+
+
+def random_weights(cfg, seed):
+    """Random weights in Hugging Face's names and [out, in] layout, rounded to the config's dtype. The spread is wider
+    than a trained model's initialisation so that logits differ clearly and greedy choices are not near-ties."""
+    g = torch.Generator().manual_seed(seed)
+    hidden, inter, vocab = cfg["hidden_size"], cfg["intermediate_size"], cfg["vocab_size"]
+    heads, kv, d = cfg["num_attention_heads"], cfg["num_key_value_heads"], head_dim(cfg)
+    qkv_bias = cfg["model_type"] == "qwen2" or cfg.get("attention_bias", False)
+
+    def normal(*shape, std=0.08):
+        return torch.randn(*shape, generator=g) * std
+
+    w = {"model.embed_tokens.weight": normal(vocab, hidden, std=1.0)}
+    for i in range(cfg["num_hidden_layers"]):
+        p = "model.layers.%d." % i
+        w[p + "input_layernorm.weight"] = 1 + normal(hidden, std=0.1)
+        for name, rows in (("q_proj", heads * d), ("k_proj", kv * d), ("v_proj", kv * d)):
+            w[p + "self_attn." + name + ".weight"] = normal(rows, hidden, std=1 / math.sqrt(hidden))
+            if qkv_bias:
+                w[p + "self_attn." + name + ".bias"] = normal(rows, std=0.2)
+        w[p + "self_attn.o_proj.weight"] = normal(hidden, heads * d, std=1 / math.sqrt(heads * d))
+        if cfg.get("attention_bias", False):
+            w[p + "self_attn.o_proj.bias"] = normal(hidden, std=0.2)
+        w[p + "post_attention_layernorm.weight"] = 1 + normal(hidden, std=0.1)
+        w[p + "mlp.gate_proj.weight"] = normal(inter, hidden, std=1 / math.sqrt(hidden))
+        w[p + "mlp.up_proj.weight"] = normal(inter, hidden, std=1 / math.sqrt(hidden))
+        w[p + "mlp.down_proj.weight"] = normal(hidden, inter, std=1 / math.sqrt(inter))
+    w["model.norm.weight"] = 1 + normal(hidden, std=0.1)
+    if not cfg.get("tie_word_embeddings"):
+        w["lm_head.weight"] = normal(vocab, hidden, std=1 / math.sqrt(hidden) * 3)
+    dtype = DTYPES[cfg["torch_dtype"]][0]
+    return {k: v.to(dtype).float() for k, v in w.items()}
+
+
+def write_safetensors(path, tensors, dtype_name, metadata=None):
+    dtype, tag = DTYPES[dtype_name]
+    header, blobs, offset = {}, [], 0
+    if metadata:
+        header["__metadata__"] = metadata
+    for name, t in tensors.items():
+        raw = t.to(dtype).contiguous()
+        data = (raw.view(torch.int16) if raw.element_size() == 2 else raw).numpy().tobytes()
+        header[name] = {"dtype": tag, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text)
+        for b in blobs:
+            f.write(b)
+
+
+def save_model(directory, cfg, w, shards):
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2)
+    names = list(w)
+    if shards == 1:
+        write_safetensors(os.path.join(directory, "model.safetensors"), w, cfg["torch_dtype"], {"format": "pt"})
+        return
+    per = math.ceil(len(names) / shards)
+    size = torch.tensor([], dtype=DTYPES[cfg["torch_dtype"]][0]).element_size()
+    index = {"metadata": {"total_size": sum(t.numel() * size for t in w.values())},
+             "weight_map": {}}
+    for s in range(shards):
+        file = "model-%05d-of-%05d.safetensors" % (s + 1, shards)
+        part = {n: w[n] for n in names[s * per:(s + 1) * per]}
+        write_safetensors(os.path.join(directory, file), part, cfg["torch_dtype"], {"format": "pt"})
+        index["weight_map"].update({n: file for n in part})
+    with open(os.path.join(directory, "model.safetensors.index.json"), "w") as f:
+        json.dump(index, f, indent=2)
+
+
+# The tiny configurations the Java decoder must match: between them they cover grouped-query and multi-query
+# attention, an explicit head_dim, llama3 and linear rope scaling, tied and untied output, q/k/v bias, the three
+# dtypes and a sharded checkpoint.
+CONFIGS = {
+    "llama-gqa-bf16-sharded": ({
+        "architectures": ["LlamaForCausalLM"], "model_type": "llama", "vocab_size": 320, "hidden_size": 64,
+        "intermediate_size": 96, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
+        "max_position_embeddings": 128, "rms_norm_eps": 1e-5, "rope_theta": 10000.0,
+        "rope_scaling": {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+                         "original_max_position_embeddings": 64},
+        "tie_word_embeddings": False, "attention_bias": False, "mlp_bias": False, "hidden_act": "silu",
+        "bos_token_id": 1, "eos_token_id": 2, "torch_dtype": "bfloat16"}, 2),
+    "qwen2-mqa-tied-fp16": ({
+        "architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2", "vocab_size": 288, "hidden_size": 48,
+        "intermediate_size": 80, "num_hidden_layers": 3, "num_attention_heads": 4, "num_key_value_heads": 1,
+        "max_position_embeddings": 256, "rms_norm_eps": 1e-6, "rope_theta": 1000000.0, "tie_word_embeddings": True,
+        "hidden_act": "silu", "bos_token_id": 1, "eos_token_id": 2, "torch_dtype": "float16"}, 1),
+    "llama-headdim-linear-f32": ({
+        "architectures": ["LlamaForCausalLM"], "model_type": "llama", "vocab_size": 256, "hidden_size": 64,
+        "intermediate_size": 112, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 4,
+        "head_dim": 24, "max_position_embeddings": 128, "rms_norm_eps": 1e-5, "rope_theta": 10000.0,
+        "rope_scaling": {"type": "linear", "factor": 2.0}, "tie_word_embeddings": False, "attention_bias": True,
+        "mlp_bias": False, "hidden_act": "silu", "bos_token_id": 1, "eos_token_id": 2,
+        "torch_dtype": "float32"}, 1),
+}
+PROMPTS = [[1, 17, 42, 99, 7, 250, 31], [1, 5, 6, 7, 8, 9, 10, 11, 200, 13, 14]]
+NEW_TOKENS = 16
+
+
+def golden(root):
+    torch.manual_seed(0)
+    for seed, (name, (cfg, shards)) in enumerate(CONFIGS.items()):
+        w = random_weights(cfg, 1000 + seed)
+        directory = os.path.join(root, name)
+        save_model(directory, cfg, w, shards)
+        logits = {"logits.%d" % i: forward(cfg, w, p) for i, p in enumerate(PROMPTS)}
+        write_safetensors(os.path.join(directory, "golden.safetensors"), logits, "float32")
+        continuations, gaps = zip(*(greedy(cfg, w, p, NEW_TOKENS) for p in PROMPTS))
+        with open(os.path.join(directory, "golden.json"), "w") as f:
+            json.dump({"prompts": PROMPTS, "greedy": continuations, "smallest_gap": min(gaps),
+                       "torch": torch.__version__}, f)
+            f.write("\n")
+        print("%s: %d parameters, smallest greedy gap %.4f" % (name, sum(t.numel() for t in w.values()), min(gaps)))
+
+
+if __name__ == "__main__":
+    torch.set_num_threads(2)
+    if len(sys.argv) > 1 and sys.argv[1] == "golden":
+        golden(sys.argv[2] if len(sys.argv) > 2 else "src/test/resources/decoder")
+    else:
+        sys.exit(__doc__)
