@@ -118,17 +118,8 @@ public final class BertClassifierModel implements AutoCloseable {
         if (lora != null) {
             throw new IllegalStateException("The model has adapters already");
         }
-        Random random = new Random(seed);
-        for (Map.Entry<String, long[]> e : LoraWeights.shapes(config, settings).entrySet()) {
-            long[] shape = e.getValue();
-            float[] values = new float[Math.toIntExact(shape[0] * shape[1])];
-            if (e.getKey().endsWith(LoraWeights.A)) {
-                double bound = 1.0 / Math.sqrt(shape[1]);
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
-                }
-            }
-            put(new Tensor(e.getKey(), shape, values));
+        for (Tensor t : LoraWeights.initial(LoraWeights.shapes(config, settings), seed).values()) {
+            put(t);
         }
         lora = settings;
     }

@@ -9,13 +9,17 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
 import io.tuneledger.ml.DecoderConfig;
+import io.tuneledger.ml.TrainingConfig;
+import io.tuneledger.ml.weights.LoraWeights;
 import io.tuneledger.ml.weights.DecoderWeights;
 import io.tuneledger.ml.weights.Tensor;
 import io.tuneledger.ml.weights.WeightsException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,6 +42,8 @@ public final class DecoderModel implements AutoCloseable {
     private final NDManager manager;
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();
     private final float[] inverseFrequencies;
+    /** The LoRA settings once {@link #addLora} was called; null without adapters. */
+    private TrainingConfig.Lora lora;
 
     private DecoderModel(DecoderConfig config, NDManager manager) {
         this.config = config;
@@ -84,6 +90,53 @@ public final class DecoderModel implements AutoCloseable {
         NDArray array = manager.create(t.data(), new Shape(t.shape()));
         array.setName(t.name());
         parameters.put(t.name(), array);
+    }
+
+    /**
+     * Adds a low-rank adapter to every targeted projection of every layer, as PEFT's LoRA does (A Kaiming-uniform
+     * within +-1/sqrt(in) from {@code seed}, B zero, so the adapted model starts as the base model).
+     */
+    public void addLora(TrainingConfig.Lora settings, long seed) {
+        if (lora != null) {
+            throw new IllegalStateException("The model has adapters already");
+        }
+        for (Tensor t : LoraWeights.initial(LoraWeights.shapes(config, settings), seed).values()) {
+            put(t);
+        }
+        lora = settings;
+    }
+
+    /** The LoRA settings, or null when the model has no adapters. */
+    public TrainingConfig.Lora lora() {
+        return lora;
+    }
+
+    /** Whether a parameter is an adapter's. */
+    public static boolean isAdapter(String name) {
+        return name.endsWith(LoraWeights.A) || name.endsWith(LoraWeights.B);
+    }
+
+    /** A copy of the values of the parameters {@code names} names (all when null). */
+    public Map<String, Tensor> toTensors(List<String> names) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        parameters.forEach((name, a) -> {
+            if (names == null || names.contains(name)) {
+                out.put(name, new Tensor(name, a.getShape().getShape(), a.toFloatArray()));
+            }
+        });
+        return out;
+    }
+
+    /** Overwrites parameter values in place (names the model has, same shapes). */
+    public void load(Map<String, Tensor> values) throws WeightsException {
+        for (Tensor t : values.values()) {
+            NDArray a = parameters.get(t.name());
+            if (a == null || !java.util.Arrays.equals(a.getShape().getShape(), t.shape())) {
+                throw new WeightsException("Checkpoint tensor " + t.name() + " " + t.shapeText()
+                        + " does not fit this model");
+            }
+            a.set(t.data());
+        }
     }
 
     public DecoderConfig config() {
@@ -150,6 +203,12 @@ public final class DecoderModel implements AutoCloseable {
      * the whole sequence. Every intermediate is created in {@code scope}.
      */
     public NDArray hidden(NDManager scope, NDArray ids, NDArray positions, NDArray mask, KvCache cache) {
+        return hidden(scope, ids, positions, mask, cache, false);
+    }
+
+    /** As {@link #hidden(NDManager, NDArray, NDArray, NDArray, KvCache)}, with the adapters' dropout when training. */
+    public NDArray hidden(NDManager scope, NDArray ids, NDArray positions, NDArray mask, KvCache cache,
+            boolean training) {
         long b = ids.getShape().get(0);
         long t = ids.getShape().get(1);
         long past = cache == null ? 0 : cache.length();
@@ -173,22 +232,24 @@ public final class DecoderModel implements AutoCloseable {
         // Constants are tensors of the caller's scope, never Java numbers (see BertClassifierModel.encode).
         NDArray scale = scope.create((float) (1.0 / Math.sqrt(config.headDim())));
         NDArray eps = scope.create(config.rmsNormEps());
+        NDArray loraScale = lora == null ? null : scope.create(lora.scale());
+        Lin lin = (in, prefix) -> linear(in, prefix, training, loraScale);
         NDArray x = Embedding.embedding(ids, p(DecoderWeights.EMBEDDINGS), SparseFormat.DENSE).singletonOrThrow();
         for (int i = 0; i < config.numLayers(); i++) {
             String p = "model.layers." + i + ".";
             NDArray h = rmsNorm(x, p + "input_layernorm.weight", eps);
-            NDArray q = rotate(heads(linear(h, p + "self_attn.q_proj"), b, t, config.numHeads()), cos, sin);
-            NDArray k = rotate(heads(linear(h, p + "self_attn.k_proj"), b, t, config.numKvHeads()), cos, sin);
-            NDArray v = heads(linear(h, p + "self_attn.v_proj"), b, t, config.numKvHeads());
+            NDArray q = rotate(heads(lin.apply(h, p + "self_attn.q_proj"), b, t, config.numHeads()), cos, sin);
+            NDArray k = rotate(heads(lin.apply(h, p + "self_attn.k_proj"), b, t, config.numKvHeads()), cos, sin);
+            NDArray v = heads(lin.apply(h, p + "self_attn.v_proj"), b, t, config.numKvHeads());
             if (cache != null) {
                 k = cache.extend(cache.keys, i, k);
                 v = cache.extend(cache.values, i, v);
             }
-            x = x.add(linear(attention(q, k, v, additive, scale, b, t, total), p + "self_attn.o_proj"));
+            x = x.add(lin.apply(attention(q, k, v, additive, scale, b, t, total), p + "self_attn.o_proj"));
             h = rmsNorm(x, p + "post_attention_layernorm.weight", eps);
-            NDArray gate = linear(h, p + "mlp.gate_proj");
-            NDArray up = linear(h, p + "mlp.up_proj");
-            x = x.add(linear(gate.mul(Activation.sigmoid(gate)).mul(up), p + "mlp.down_proj"));
+            NDArray gate = lin.apply(h, p + "mlp.gate_proj");
+            NDArray up = lin.apply(h, p + "mlp.up_proj");
+            x = x.add(lin.apply(gate.mul(Activation.sigmoid(gate)).mul(up), p + "mlp.down_proj"));
         }
         return rmsNorm(x, "model.norm.weight", eps);
     }
@@ -232,10 +293,24 @@ public final class DecoderModel implements AutoCloseable {
         return x.div(x.square().mean(new int[] {-1}, true).add(eps).sqrt()).mul(p(weight));
     }
 
-    private NDArray linear(NDArray x, String prefix) {
+    /** A projection by its name prefix. */
+    @FunctionalInterface
+    private interface Lin {
+        NDArray apply(NDArray x, String prefix);
+    }
+
+    /** A projection, plus its adapter's output {@code dropout(x) A^T B^T * alpha / r} when it has one. */
+    private NDArray linear(NDArray x, String prefix, boolean training, NDArray loraScale) {
         NDArray bias = parameters.get(prefix + ".bias");
-        return (bias == null ? Linear.linear(x, p(prefix + ".weight"))
+        NDArray out = (bias == null ? Linear.linear(x, p(prefix + ".weight"))
                 : Linear.linear(x, p(prefix + ".weight"), bias)).singletonOrThrow();
+        NDArray a = lora == null ? null : parameters.get(prefix + LoraWeights.A);
+        if (a == null) {
+            return out;
+        }
+        NDArray in = training && lora.dropout() > 0 ? Dropout.dropout(x, lora.dropout(), true).singletonOrThrow() : x;
+        NDArray low = Linear.linear(in, a).singletonOrThrow();
+        return out.add(Linear.linear(low, p(prefix + LoraWeights.B)).singletonOrThrow().mul(loraScale));
     }
 
     private NDArray p(String name) {
