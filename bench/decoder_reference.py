@@ -5,6 +5,8 @@ Qwen2. Nothing here imports transformers: the computation is spelled out so that
 
   python3 bench/decoder_reference.py golden [DIR]   # tiny random models + golden logits and greedy continuations
                                                     # (default DIR: src/test/resources/decoder)
+  python3 bench/decoder_reference.py qwen-shaped DIR          # random weights of Qwen2.5-0.5B's shape (bench/decoder.sh)
+  python3 bench/decoder_reference.py speed DIR STEPS BATCH LENGTH PROMPT NEW   # the plain-PyTorch side of its timings
 
 Each model directory holds what an enterprise would bring: config.json and model.safetensors (or shards with
 model.safetensors.index.json), in the dtype the config names; golden.safetensors (float32 logits of each prompt,
@@ -220,9 +222,151 @@ def golden(root):
         print("%s: %d parameters, smallest greedy gap %.4f" % (name, sum(t.numel() for t in w.values()), min(gaps)))
 
 
+# Qwen2.5-0.5B's shape (its published config.json), for speed and memory; random weights.
+QWEN25_05B = {
+    "architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2", "vocab_size": 151936, "hidden_size": 896,
+    "intermediate_size": 4864, "num_hidden_layers": 24, "num_attention_heads": 14, "num_key_value_heads": 2,
+    "max_position_embeddings": 32768, "rms_norm_eps": 1e-6, "rope_theta": 1000000.0, "tie_word_embeddings": True,
+    "hidden_act": "silu", "bos_token_id": 151643, "eos_token_id": 151645, "torch_dtype": "bfloat16"}
+
+
+def batched(cfg, w, ids, lora=None, scale=0.0, cache=None, start=0):
+    """Hidden states [b, t, hidden] of token ids [b, t] at positions start.. (no padding), with LoRA on q/v when given
+    ({name: (A, B)}) and a key/value cache (a list per layer, extended in place) when given: the speed path."""
+    b, t = ids.shape
+    heads, kv, d = cfg["num_attention_heads"], cfg["num_key_value_heads"], head_dim(cfg)
+    eps = cfg["rms_norm_eps"]
+    freqs = torch.outer(torch.arange(start, start + t).float(), inv_freq(cfg))
+    emb = torch.cat((freqs, freqs), dim=-1)
+    cos, sin = emb.cos(), emb.sin()
+    total = start + t
+    causal = torch.full((t, total), float("-inf")).triu(start + 1)
+    x = F.embedding(ids, w["model.embed_tokens.weight"])
+    for i in range(cfg["num_hidden_layers"]):
+        p = "model.layers.%d." % i
+        h = rms_norm(x, w[p + "input_layernorm.weight"], eps)
+
+        def proj(name):
+            out = F.linear(h, w[p + name + ".weight"], w.get(p + name + ".bias"))
+            if lora is not None and p + name in lora:
+                a, bb = lora[p + name]
+                out = out + F.linear(F.linear(h, a), bb) * scale
+            return out
+
+        q = proj("self_attn.q_proj").view(b, t, heads, d).transpose(1, 2)
+        k = proj("self_attn.k_proj").view(b, t, kv, d).transpose(1, 2)
+        v = proj("self_attn.v_proj").view(b, t, kv, d).transpose(1, 2)
+        q, k = q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin
+        if cache is not None:
+            if len(cache) <= i:
+                cache.append((k, v))
+            else:
+                k, v = torch.cat((cache[i][0], k), 2), torch.cat((cache[i][1], v), 2)
+                cache[i] = (k, v)
+        k, v = k.repeat_interleave(heads // kv, dim=1), v.repeat_interleave(heads // kv, dim=1)
+        probs = (q @ k.transpose(-1, -2) / math.sqrt(d) + causal).softmax(-1)
+        ctx = (probs @ v).transpose(1, 2).reshape(b, t, heads * d)
+        x = x + F.linear(ctx, w[p + "self_attn.o_proj.weight"])
+        h = rms_norm(x, w[p + "post_attention_layernorm.weight"], eps)
+        x = x + F.linear(F.silu(F.linear(h, w[p + "mlp.gate_proj.weight"])) * F.linear(h, w[p + "mlp.up_proj.weight"]),
+                         w[p + "mlp.down_proj.weight"])
+    return rms_norm(x, w["model.norm.weight"], eps)
+
+
+def peak_rss_mb():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+    return -1
+
+
+def speed(directory, steps, batch, length, prompt, new_tokens):
+    """LoRA training steps (rank 8 on q/v, AdamW, loss on the second half of each sequence) and greedy generation
+    with a cache, on the model stored in directory; prints key=value lines as bench/decoder.sh reads them."""
+    import time
+    with open(os.path.join(directory, "config.json")) as f:
+        cfg = json.load(f)
+    w = {}
+    for name in sorted(os.listdir(directory)):
+        if name.endswith(".safetensors"):
+            w.update(read_safetensors(os.path.join(directory, name)))
+    g = torch.Generator().manual_seed(7)
+    lora = {}
+    for i in range(cfg["num_hidden_layers"]):
+        for name in ("self_attn.q_proj", "self_attn.v_proj"):
+            out_f, in_f = w["model.layers.%d.%s.weight" % (i, name)].shape
+            lora["model.layers.%d.%s" % (i, name)] = (
+                ((torch.rand(8, in_f, generator=g) * 2 - 1) / math.sqrt(in_f)).requires_grad_(),
+                torch.zeros(out_f, 8).requires_grad_())
+    opt = torch.optim.AdamW([t for pair in lora.values() for t in pair], lr=1e-4, weight_decay=0.01)
+    ids = torch.randint(1000, 100000, (batch, length), generator=g)
+    half = length // 2
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        hidden = batched(cfg, w, ids, lora, 2.0)[:, half - 1:-1]
+        logits = F.linear(hidden.reshape(-1, cfg["hidden_size"]), w["model.embed_tokens.weight"])
+        loss = F.cross_entropy(logits, ids[:, half:].reshape(-1))
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_([t for pair in lora.values() for t in pair], 1.0)
+        opt.step()
+        opt.zero_grad()
+        times.append(time.perf_counter() - t0)
+    steady = sorted(times[1:])
+    print("train_seconds_per_step=%.3f" % steady[len(steady) // 2])
+    print("train_tokens_per_second=%.1f" % (batch * length / steady[len(steady) // 2]))
+    with torch.no_grad():
+        prompt_ids = ids[:1, :prompt]
+        for _ in range(2):
+            cache = []
+            t0 = time.perf_counter()
+            hidden = batched(cfg, w, prompt_ids, cache=cache)
+            token = F.linear(hidden[:, -1], w["model.embed_tokens.weight"]).argmax(-1, keepdim=True)
+            for step in range(new_tokens - 1):
+                hidden = batched(cfg, w, token, cache=cache, start=prompt + step)
+                token = F.linear(hidden[:, -1], w["model.embed_tokens.weight"]).argmax(-1, keepdim=True)
+            seconds = time.perf_counter() - t0
+    print("generation_tokens_per_second=%.1f" % (new_tokens / seconds))
+    print("peak_rss_mb=%d" % peak_rss_mb())
+    print("torch_version=%s" % torch.__version__)
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    out = {}
+    for name, spec in header.items():
+        if name == "__metadata__":
+            continue
+        begin, end = spec["data_offsets"]
+        raw = bytearray(data[begin:end])
+        if spec["dtype"] == "BF16":
+            t = torch.frombuffer(raw, dtype=torch.int16).view(torch.bfloat16).float()
+        elif spec["dtype"] == "F16":
+            t = torch.frombuffer(raw, dtype=torch.float16).float()
+        else:
+            t = torch.frombuffer(raw, dtype=torch.float32).clone()
+        out[name] = t.reshape(spec["shape"])
+    return out
+
+
+def qwen_shaped(directory):
+    """Random weights of Qwen2.5-0.5B's shape, stored in bfloat16 as the published model is (about 1 GB)."""
+    w = random_weights(QWEN25_05B, 2024)
+    save_model(directory, QWEN25_05B, w, 2)
+
+
 if __name__ == "__main__":
     torch.set_num_threads(2)
-    if len(sys.argv) > 1 and sys.argv[1] == "golden":
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command == "golden":
         golden(sys.argv[2] if len(sys.argv) > 2 else "src/test/resources/decoder")
+    elif command == "qwen-shaped":
+        qwen_shaped(sys.argv[2])
+    elif command == "speed":
+        speed(sys.argv[2], *(int(a) for a in sys.argv[3:8]))
     else:
         sys.exit(__doc__)
