@@ -5,7 +5,7 @@ Qwen2. Nothing here imports transformers: the computation is spelled out so that
 
   python3 bench/decoder_reference.py golden [DIR]   # tiny random models + golden logits and greedy continuations
                                                     # (default DIR: src/test/resources/decoder)
-  python3 bench/decoder_reference.py qwen-shaped DIR          # random weights of Qwen2.5-0.5B's shape (bench/decoder.sh)
+  python3 bench/decoder_reference.py qwen-shaped DIR   # random weights of Qwen2.5-0.5B's shape (bench/decoder.sh)
   python3 bench/decoder_reference.py speed DIR STEPS BATCH LENGTH PROMPT NEW   # the plain-PyTorch side of its timings
 
 Each model directory holds what an enterprise would bring: config.json and model.safetensors (or shards with

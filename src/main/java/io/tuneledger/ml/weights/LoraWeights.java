@@ -67,7 +67,8 @@ public final class LoraWeights {
             case "o_proj" -> "self_attn.o_proj";
             case "gate_proj", "up_proj", "down_proj" -> "mlp." + target;
             default -> throw new IllegalArgumentException("lora.targets: '" + target + "' is not a projection of a "
-                    + "decoder; use q_proj (query), k_proj (key), v_proj (value), o_proj, gate_proj, up_proj, down_proj");
+                    + "decoder; use q_proj (query), k_proj (key), v_proj (value), o_proj, gate_proj, up_proj, "
+                    + "down_proj");
         };
     }
 
