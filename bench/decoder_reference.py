@@ -203,6 +203,54 @@ CONFIGS = {
         "torch_dtype": "float32"}, 1),
 }
 PROMPTS = [[1, 17, 42, 99, 7, 250, 31], [1, 5, 6, 7, 8, 9, 10, 11, 200, 13, 14]]
+# A byte-level BPE tokenizer for the Qwen2-shaped tiny model, in Hugging Face's tokenizer.json layout: ids 0-2 the
+# special tokens (<|endoftext|>, <|im_start|> = bos 1, <|im_end|> = eos 2), 3-258 the 256 bytes as GPT-2 maps them to
+# characters, then merges of common English pairs up to the vocabulary size. With it, a tokenizer_config.json that
+# carries a ChatML chat template, as Qwen2's does.
+SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+MERGES = ["\u0120 t", "h e", "\u0120 a", "i n", "e r", "o n", "\u0120t he", "r e", "a n", "\u0120 s", "o u", "e n",
+          "\u0120 w", "a t", "\u0120 o", "i s", "e d", "\u0120 c", "o r", "i t", "\u0120 b", "a r", "\u0120 f",
+          "in g", "\u0120 m", "l l", "\u0120 p", "e s", "\u0120 i"]
+CHATML = ("{%- for message in messages %}{{- '<|im_start|>' + message['role'] + '\\n' + message['content'] + "
+          "'<|im_end|>' + '\\n' }}{%- endfor %}{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}"
+          "{%- endif %}")
+
+
+def byte_characters():
+    """GPT-2's reversible map from bytes to printable characters (byte-level BPE's alphabet)."""
+    printable = list(range(ord("!"), ord("~") + 1)) + list(range(ord("\u00a1"), ord("\u00ac") + 1)) \
+        + list(range(ord("\u00ae"), ord("\u00ff") + 1))
+    chars, extra = printable[:], 0
+    for b in range(256):
+        if b not in printable:
+            printable.append(b)
+            chars.append(256 + extra)
+            extra += 1
+    return dict(zip(printable, (chr(c) for c in chars)))
+
+
+def save_tokenizer(directory, vocab_size):
+    vocab = {t: i for i, t in enumerate(SPECIALS)}
+    for b, c in sorted(byte_characters().items()):
+        vocab[c] = len(vocab)
+    merges = MERGES[:vocab_size - len(vocab)]
+    for m in merges:
+        vocab["".join(m.split(" "))] = len(vocab)
+    assert len(vocab) == vocab_size, len(vocab)
+    level = {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True}
+    tokenizer = {
+        "version": "1.0", "truncation": None, "padding": None,
+        "added_tokens": [{"id": i, "content": t, "single_word": False, "lstrip": False, "rstrip": False,
+                          "normalized": False, "special": True} for i, t in enumerate(SPECIALS)],
+        "normalizer": None, "pre_tokenizer": level, "post_processor": level, "decoder": level,
+        "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": None,
+                  "end_of_word_suffix": None, "fuse_unk": False, "byte_fallback": False, "vocab": vocab,
+                  "merges": merges}}
+    with open(os.path.join(directory, "tokenizer.json"), "w", encoding="utf-8") as f:
+        json.dump(tokenizer, f, ensure_ascii=False)
+    with open(os.path.join(directory, "tokenizer_config.json"), "w", encoding="utf-8") as f:
+        json.dump({"bos_token": None, "eos_token": "<|im_end|>", "pad_token": "<|endoftext|>",
+                   "model_max_length": 256, "chat_template": CHATML}, f, ensure_ascii=False, indent=1)
 NEW_TOKENS = 16
 
 
@@ -219,6 +267,8 @@ def golden(root):
             json.dump({"prompts": PROMPTS, "greedy": continuations, "smallest_gap": min(gaps),
                        "torch": torch.__version__}, f)
             f.write("\n")
+        if cfg["model_type"] == "qwen2":
+            save_tokenizer(directory, cfg["vocab_size"])
         print("%s: %d parameters, smallest greedy gap %.4f" % (name, sum(t.numel() for t in w.values()), min(gaps)))
 
 
