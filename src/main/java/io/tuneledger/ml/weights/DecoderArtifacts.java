@@ -96,16 +96,48 @@ public final class DecoderArtifacts {
 
     /**
      * Writes the base model in {@code baseDir} with {@code adapters} merged in ({@code W + (alpha / r) B A}) as a
-     * model directory of its own: config.json (dtype float32), model.safetensors, and the base's tokenizer files.
+     * model directory of its own: config.json (dtype float32), the weights in float32 (one file per file of the base,
+     * with model.safetensors.index.json when the base is sharded, so that only one shard is in memory at a time), and
+     * the base's tokenizer files.
      */
     public static void saveMerged(Path dir, Path baseDir, TrainingConfig.Lora lora, Map<String, Tensor> adapters)
             throws IOException {
         requireEmpty(dir);
         DecoderConfig config = DecoderConfig.read(baseDir.resolve(DecoderWeights.CONFIG));
-        Map<String, Tensor> base = new LinkedHashMap<>();
-        DecoderWeights.load(baseDir, config, t -> base.put(t.name(), t));
-        Map<String, Tensor> merged = LoraWeights.merge(base, adapters, lora);
-        SafeTensors.write(dir.resolve(DecoderWeights.SINGLE), merged, Map.of("format", "pt"));
+        // Every name and shape checked before anything is written; one tensor at a time.
+        DecoderWeights.load(baseDir, config, t -> { });
+        List<Path> files = DecoderWeights.files(baseDir);
+        JsonObjectBuilder weightMap = Json.createObjectBuilder();
+        long totalSize = 0;
+        Set<String> placed = new java.util.HashSet<>();
+        for (Path file : files) {
+            Map<String, Tensor> part = SafeTensors.read(file).tensors();
+            Map<String, Tensor> partAdapters = new LinkedHashMap<>();
+            adapters.forEach((name, t) -> {
+                String layer = name.substring(0, name.length() - (name.endsWith(LoraWeights.A) ? LoraWeights.A
+                        : LoraWeights.B).length());
+                if (part.containsKey(layer + ".weight")) {
+                    partAdapters.put(name, t);
+                }
+            });
+            placed.addAll(partAdapters.keySet());
+            Map<String, Tensor> merged = LoraWeights.merge(part, partAdapters, lora);
+            String name = files.size() == 1 ? DecoderWeights.SINGLE : file.getFileName().toString();
+            SafeTensors.write(dir.resolve(name), merged, Map.of("format", "pt"));
+            for (Tensor t : merged.values()) {
+                weightMap.add(t.name(), name);
+                totalSize += 4L * t.data().length;
+            }
+        }
+        if (placed.size() != adapters.size()) {
+            throw new WeightsException("Adapters for layers the base model in " + baseDir + " does not have: "
+                    + adapters.keySet().stream().filter(n -> !placed.contains(n)).limit(5).toList());
+        }
+        if (files.size() > 1) {
+            Files.writeString(dir.resolve(DecoderWeights.INDEX), Json.createObjectBuilder()
+                    .add("metadata", Json.createObjectBuilder().add("total_size", totalSize))
+                    .add("weight_map", weightMap).build().toString());
+        }
         JsonObject original;
         try (Reader in = Files.newBufferedReader(baseDir.resolve(DecoderWeights.CONFIG));
                 JsonReader r = Json.createReader(in)) {

@@ -84,6 +84,8 @@ class DecoderArtifactsTest {
                 model.load(back.tensors());
                 assertTrue(largestDifference(adapted, logits(model, manager)) <= 1e-6, "adapter read back");
             }
+            // The base is sharded: so is the merged model, shard by shard.
+            assertTrue(Files.exists(mergedDir.resolve("model.safetensors.index.json")));
             try (DecoderModel merged = DecoderModel.load(manager, mergedDir)) {
                 assertEquals(null, merged.lora());
                 float difference = largestDifference(adapted, logits(merged, manager));
