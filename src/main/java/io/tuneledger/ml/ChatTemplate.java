@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * A model's chat template (the Jinja text in its tokenizer_config.json) rendered the way Hugging Face's
@@ -311,6 +312,11 @@ public final class ChatTemplate {
         Object eval(Scope scope);
     }
 
+    /** An operator applied to two operands. */
+    private interface Combine {
+        Expr of(String operator, Expr left, Expr right);
+    }
+
     private static final class ExprParser {
         final String src;
         final List<String> toks = new ArrayList<>();
@@ -411,30 +417,28 @@ public final class ChatTemplate {
             return value;
         }
 
-        Expr or() {
-            Expr left = and();
-            while (accept("or")) {
-                Expr l = left;
-                Expr r = and();
-                left = s -> {
-                    Object v = l.eval(s);
-                    return truthy(v) ? v : r.eval(s);
-                };
+        /** Operands joined left to right by any of {@code operators}. */
+        Expr binary(List<String> operators, Supplier<Expr> operand, Combine combine) {
+            Expr left = operand.get();
+            while (operators.contains(peek())) {
+                String op = toks.get(p++);
+                left = combine.of(op, left, operand.get());
             }
             return left;
         }
 
+        Expr or() {
+            return binary(List.of("or"), this::and, (op, l, r) -> s -> {
+                Object v = l.eval(s);
+                return truthy(v) ? v : r.eval(s);
+            });
+        }
+
         Expr and() {
-            Expr left = not();
-            while (accept("and")) {
-                Expr l = left;
-                Expr r = not();
-                left = s -> {
-                    Object v = l.eval(s);
-                    return truthy(v) ? r.eval(s) : v;
-                };
-            }
-            return left;
+            return binary(List.of("and"), this::not, (op, l, r) -> s -> {
+                Object v = l.eval(s);
+                return truthy(v) ? r.eval(s) : v;
+            });
         }
 
         Expr not() {
@@ -474,35 +478,17 @@ public final class ChatTemplate {
         }
 
         Expr concat() {
-            Expr left = additive();
-            while (accept("~")) {
-                Expr l = left;
-                Expr r = additive();
-                left = s -> str(l.eval(s)) + str(r.eval(s));
-            }
-            return left;
+            return binary(List.of("~"), this::additive, (op, l, r) -> s -> str(l.eval(s)) + str(r.eval(s)));
         }
 
         Expr additive() {
-            Expr left = multiplicative();
-            while (peek().equals("+") || peek().equals("-")) {
-                String op = toks.get(p++);
-                Expr l = left;
-                Expr r = multiplicative();
-                left = s -> arithmetic(op, l.eval(s), r.eval(s));
-            }
-            return left;
+            return binary(List.of("+", "-"), this::multiplicative,
+                    (op, l, r) -> s -> arithmetic(op, l.eval(s), r.eval(s)));
         }
 
         Expr multiplicative() {
-            Expr left = unary();
-            while (List.of("*", "/", "//", "%").contains(peek())) {
-                String op = toks.get(p++);
-                Expr l = left;
-                Expr r = unary();
-                left = s -> arithmetic(op, l.eval(s), r.eval(s));
-            }
-            return left;
+            return binary(List.of("*", "/", "//", "%"), this::unary,
+                    (op, l, r) -> s -> arithmetic(op, l.eval(s), r.eval(s)));
         }
 
         Expr unary() {

@@ -310,9 +310,7 @@ public final class BertClassifierModel implements AutoCloseable {
         if (a == null) {
             return out;
         }
-        NDArray low = Linear.linear(dropout(x, lora.dropout(), training), a).singletonOrThrow();
-        NDArray delta = Linear.linear(low, p(prefix + LoraWeights.B)).singletonOrThrow();
-        return out.add(delta.mul(loraScale));
+        return Adapters.add(out, x, a, p(prefix + LoraWeights.B), lora.dropout(), training, loraScale);
     }
 
     private NDArray layerNorm(NDArray x, String prefix) {

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import io.tuneledger.ml.DecoderConfig;
 import io.tuneledger.ml.TrainingConfig;
 import io.tuneledger.ml.weights.LoraWeights;
@@ -19,8 +18,8 @@ import io.tuneledger.ml.weights.WeightsException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * A decoder language model of the Llama and Qwen2 families ({@link DecoderConfig}), computed with DJL's NDArray
@@ -67,25 +66,6 @@ public final class DecoderModel implements AutoCloseable {
         return model;
     }
 
-    /** A model from weights in memory (checked against {@code config} like a directory's). */
-    public static DecoderModel create(NDManager parent, DecoderConfig config, Map<String, Tensor> weights)
-            throws WeightsException {
-        Map<String, long[]> expected = DecoderWeights.shapes(config);
-        if (!expected.keySet().equals(weights.keySet())) {
-            throw new WeightsException("The weights do not match the configuration: expected " + expected.size()
-                    + " tensors, got " + weights.size());
-        }
-        DecoderModel model = new DecoderModel(config, parent.newSubManager());
-        for (Tensor t : weights.values()) {
-            if (!java.util.Arrays.equals(expected.get(t.name()), t.shape())) {
-                model.close();
-                throw new WeightsException(t.name() + " has shape " + t.shapeText());
-            }
-            model.put(t);
-        }
-        return model;
-    }
-
     private void put(Tensor t) {
         NDArray array = manager.create(t.data(), new Shape(t.shape()));
         array.setName(t.name());
@@ -116,11 +96,11 @@ public final class DecoderModel implements AutoCloseable {
         return name.endsWith(LoraWeights.A) || name.endsWith(LoraWeights.B);
     }
 
-    /** A copy of the values of the parameters {@code names} names (all when null). */
-    public Map<String, Tensor> toTensors(List<String> names) {
+    /** A copy of the values of the parameters whose names {@code which} accepts. */
+    public Map<String, Tensor> toTensors(Predicate<String> which) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         parameters.forEach((name, a) -> {
-            if (names == null || names.contains(name)) {
+            if (which.test(name)) {
                 out.put(name, new Tensor(name, a.getShape().getShape(), a.toFloatArray()));
             }
         });
@@ -233,23 +213,25 @@ public final class DecoderModel implements AutoCloseable {
         NDArray scale = scope.create((float) (1.0 / Math.sqrt(config.headDim())));
         NDArray eps = scope.create(config.rmsNormEps());
         NDArray loraScale = lora == null ? null : scope.create(lora.scale());
-        Lin lin = (in, prefix) -> linear(in, prefix, training, loraScale);
         NDArray x = Embedding.embedding(ids, p(DecoderWeights.EMBEDDINGS), SparseFormat.DENSE).singletonOrThrow();
         for (int i = 0; i < config.numLayers(); i++) {
             String p = "model.layers." + i + ".";
             NDArray h = rmsNorm(x, p + "input_layernorm.weight", eps);
-            NDArray q = rotate(heads(lin.apply(h, p + "self_attn.q_proj"), b, t, config.numHeads()), cos, sin);
-            NDArray k = rotate(heads(lin.apply(h, p + "self_attn.k_proj"), b, t, config.numKvHeads()), cos, sin);
-            NDArray v = heads(lin.apply(h, p + "self_attn.v_proj"), b, t, config.numKvHeads());
+            NDArray q = linear(h, p + "self_attn.q_proj", training, loraScale);
+            NDArray k = linear(h, p + "self_attn.k_proj", training, loraScale);
+            NDArray v = heads(linear(h, p + "self_attn.v_proj", training, loraScale), b, t, config.numKvHeads());
+            q = rotate(heads(q, b, t, config.numHeads()), cos, sin);
+            k = rotate(heads(k, b, t, config.numKvHeads()), cos, sin);
             if (cache != null) {
                 k = cache.extend(cache.keys, i, k);
                 v = cache.extend(cache.values, i, v);
             }
-            x = x.add(lin.apply(attention(q, k, v, additive, scale, b, t, total), p + "self_attn.o_proj"));
+            NDArray context = attention(q, k, v, additive, scale, b, t, total);
+            x = x.add(linear(context, p + "self_attn.o_proj", training, loraScale));
             h = rmsNorm(x, p + "post_attention_layernorm.weight", eps);
-            NDArray gate = lin.apply(h, p + "mlp.gate_proj");
-            NDArray up = lin.apply(h, p + "mlp.up_proj");
-            x = x.add(lin.apply(gate.mul(Activation.sigmoid(gate)).mul(up), p + "mlp.down_proj"));
+            NDArray gate = linear(h, p + "mlp.gate_proj", training, loraScale);
+            NDArray up = linear(h, p + "mlp.up_proj", training, loraScale);
+            x = x.add(linear(gate.mul(Activation.sigmoid(gate)).mul(up), p + "mlp.down_proj", training, loraScale));
         }
         return rmsNorm(x, "model.norm.weight", eps);
     }
@@ -293,24 +275,14 @@ public final class DecoderModel implements AutoCloseable {
         return x.div(x.square().mean(new int[] {-1}, true).add(eps).sqrt()).mul(p(weight));
     }
 
-    /** A projection by its name prefix. */
-    @FunctionalInterface
-    private interface Lin {
-        NDArray apply(NDArray x, String prefix);
-    }
-
-    /** A projection, plus its adapter's output {@code dropout(x) A^T B^T * alpha / r} when it has one. */
+    /** A projection, plus its adapter's output when it has one. */
     private NDArray linear(NDArray x, String prefix, boolean training, NDArray loraScale) {
         NDArray bias = parameters.get(prefix + ".bias");
         NDArray out = (bias == null ? Linear.linear(x, p(prefix + ".weight"))
                 : Linear.linear(x, p(prefix + ".weight"), bias)).singletonOrThrow();
         NDArray a = lora == null ? null : parameters.get(prefix + LoraWeights.A);
-        if (a == null) {
-            return out;
-        }
-        NDArray in = training && lora.dropout() > 0 ? Dropout.dropout(x, lora.dropout(), true).singletonOrThrow() : x;
-        NDArray low = Linear.linear(in, a).singletonOrThrow();
-        return out.add(Linear.linear(low, p(prefix + LoraWeights.B)).singletonOrThrow().mul(loraScale));
+        return a == null ? out : Adapters.add(out, x, a, p(prefix + LoraWeights.B), lora.dropout(), training,
+                loraScale);
     }
 
     private NDArray p(String name) {

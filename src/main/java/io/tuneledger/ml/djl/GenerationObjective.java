@@ -146,7 +146,7 @@ public final class GenerationObjective implements TrainingObjective {
 
     @Override
     public Map<String, Tensor> weights() {
-        return model.toTensors(null);
+        return model.toTensors(name -> true);
     }
 
     @Override

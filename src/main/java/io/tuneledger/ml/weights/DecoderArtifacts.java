@@ -104,8 +104,8 @@ public final class DecoderArtifacts {
             throws IOException {
         requireEmpty(dir);
         DecoderConfig config = DecoderConfig.read(baseDir.resolve(DecoderWeights.CONFIG));
-        // Every name and shape checked before anything is written; one tensor at a time.
-        DecoderWeights.load(baseDir, config, t -> { });
+        // Every name and shape checked, from the files' headers, before anything is written.
+        DecoderWeights.check(baseDir, config);
         List<Path> files = DecoderWeights.files(baseDir);
         JsonObjectBuilder weightMap = Json.createObjectBuilder();
         long totalSize = 0;

@@ -108,37 +108,54 @@ public final class DecoderWeights {
     }
 
     /**
-     * Reads the weights one tensor at a time into {@code sink}, after checking each name and shape against {@code
-     * config}; fails when a tensor is missing, has the wrong shape or is not one the model uses. A tied model's file
-     * may carry {@code lm_head.weight} as a copy of the embeddings: it is skipped.
+     * Checks the weight files' headers against {@code config} without reading any tensor data: fails, naming them,
+     * when a tensor is missing, has the wrong shape, appears twice or is not one the model uses. A tied model's file
+     * may carry {@code lm_head.weight} as a copy of the embeddings: it is allowed (and not loaded).
      */
-    public static void load(Path dir, DecoderConfig config, SafeTensors.TensorSink sink) throws IOException {
+    public static void check(Path dir, DecoderConfig config) throws IOException {
         Map<String, long[]> expected = shapes(config);
         Set<String> missing = new LinkedHashSet<>(expected.keySet());
         List<String> unexpected = new ArrayList<>();
         for (Path file : files(dir)) {
-            SafeTensors.forEach(file, t -> {
-                long[] shape = expected.get(t.name());
+            for (Map.Entry<String, long[]> e : SafeTensors.shapes(file).entrySet()) {
+                String name = e.getKey();
+                long[] shape = expected.get(name);
                 if (shape == null) {
-                    if (!(config.tieWordEmbeddings() && t.name().equals(LM_HEAD))) {
-                        unexpected.add(t.name());
+                    if (!skipped(config, name)) {
+                        unexpected.add(name);
                     }
-                    return;
+                } else if (!Arrays.equals(shape, e.getValue())) {
+                    throw new WeightsException(file.getFileName() + ": " + name + " has shape "
+                            + Arrays.toString(e.getValue()) + ", the config implies " + Arrays.toString(shape));
+                } else if (!missing.remove(name)) {
+                    throw new WeightsException(file.getFileName() + ": " + name + " appears twice");
                 }
-                if (!Arrays.equals(shape, t.shape())) {
-                    throw new WeightsException(file.getFileName() + ": " + t.name() + " has shape " + t.shapeText()
-                            + ", the config implies " + Arrays.toString(shape));
-                }
-                if (!missing.remove(t.name())) {
-                    throw new WeightsException(file.getFileName() + ": " + t.name() + " appears twice");
-                }
-                sink.accept(t);
-            });
+            }
         }
         if (!missing.isEmpty() || !unexpected.isEmpty()) {
             throw new WeightsException(dir + ": the weights do not match config.json" + (missing.isEmpty() ? ""
                     : "; missing " + first(missing)) + (unexpected.isEmpty() ? "" : "; not used by a "
                     + config.modelType() + " model: " + first(unexpected)));
+        }
+    }
+
+    /** A tensor a file may hold that the model does not read: a tied model's copy of the embeddings. */
+    static boolean skipped(DecoderConfig config, String name) {
+        return config.tieWordEmbeddings() && name.equals(LM_HEAD);
+    }
+
+    /**
+     * Reads the weights one tensor at a time into {@code sink}, after {@link #check checking} every name and shape
+     * from the files' headers, so a mismatch is found before gigabytes are read.
+     */
+    public static void load(Path dir, DecoderConfig config, SafeTensors.TensorSink sink) throws IOException {
+        check(dir, config);
+        for (Path file : files(dir)) {
+            SafeTensors.forEach(file, t -> {
+                if (!skipped(config, t.name())) {
+                    sink.accept(t);
+                }
+            });
         }
     }
 

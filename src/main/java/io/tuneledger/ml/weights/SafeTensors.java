@@ -97,27 +97,10 @@ public final class SafeTensors {
     public static Map<String, String> forEach(Path file, TensorSink sink) throws IOException {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = in.size();
-            if (size < 8) {
-                throw new WeightsException(file + " is not a safetensors file (" + size + " bytes)");
-            }
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(in, len, 0);
-            long headerLength = len.flip().getLong();
-            if (headerLength <= 0 || headerLength > Math.min(size - 8, 100_000_000L)) {
-                throw new WeightsException(file + " is not a safetensors file (header length " + headerLength + ")");
-            }
-            ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
-            readFully(in, headerBytes, 8);
-            JsonObject header;
-            try (JsonReader reader = Json.createReader(new StringReader(
-                    new String(headerBytes.array(), StandardCharsets.UTF_8)))) {
-                header = reader.readObject();
-            } catch (jakarta.json.JsonException e) {
-                throw new WeightsException(file + " is not a safetensors file (its header is not JSON)");
-            }
+            Header header = header(in, file);
             Map<String, String> metadata = new LinkedHashMap<>();
-            long dataStart = 8 + headerLength;
-            for (Map.Entry<String, JsonValue> e : header.entrySet()) {
+            long dataStart = header.dataStart();
+            for (Map.Entry<String, JsonValue> e : header.json().entrySet()) {
                 if (e.getKey().equals("__metadata__")) {
                     e.getValue().asJsonObject().forEach((k, v) -> metadata.put(k,
                             v.getValueType() == JsonValue.ValueType.STRING ? ((jakarta.json.JsonString) v).getString()
@@ -178,6 +161,49 @@ public final class SafeTensors {
                 sink.accept(new Tensor(e.getKey(), shape, values));
             }
             return metadata;
+        }
+    }
+
+    /**
+     * The shape of each tensor of a file by name, in file order, from its header alone (no tensor data is read): what
+     * a loader checks before it reads gigabytes.
+     */
+    public static Map<String, long[]> shapes(Path file) throws IOException {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            Map<String, long[]> out = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonValue> e : header(in, file).json().entrySet()) {
+                if (!e.getKey().equals("__metadata__")) {
+                    JsonArray shape = e.getValue().asJsonObject().getJsonArray("shape");
+                    out.put(e.getKey(), shape.stream().mapToLong(v -> ((jakarta.json.JsonNumber) v).longValue())
+                            .toArray());
+                }
+            }
+            return out;
+        }
+    }
+
+    /** A file's JSON header and where its tensor data begins. */
+    private record Header(JsonObject json, long dataStart) {
+    }
+
+    private static Header header(FileChannel in, Path file) throws IOException {
+        long size = in.size();
+        if (size < 8) {
+            throw new WeightsException(file + " is not a safetensors file (" + size + " bytes)");
+        }
+        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(in, len, 0);
+        long headerLength = len.flip().getLong();
+        if (headerLength <= 0 || headerLength > Math.min(size - 8, 100_000_000L)) {
+            throw new WeightsException(file + " is not a safetensors file (header length " + headerLength + ")");
+        }
+        ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
+        readFully(in, headerBytes, 8);
+        try (JsonReader reader = Json.createReader(new StringReader(
+                new String(headerBytes.array(), StandardCharsets.UTF_8)))) {
+            return new Header(reader.readObject(), 8 + headerLength);
+        } catch (jakarta.json.JsonException | ClassCastException e) {
+            throw new WeightsException(file + " is not a safetensors file (its header is not a JSON object)");
         }
     }
 

@@ -49,14 +49,12 @@ class DecoderArtifactsTest {
                 // Non-zero B, as after training (a fresh adapter's B is zero and would change nothing).
                 Random random = new Random(4);
                 Map<String, Tensor> trained = new LinkedHashMap<>();
-                model.toTensors(null).forEach((name, t) -> {
-                    if (DecoderModel.isAdapter(name)) {
-                        float[] v = t.data().clone();
-                        for (int i = 0; i < v.length; i++) {
-                            v[i] = (float) random.nextGaussian() * 0.1f;
-                        }
-                        trained.put(name, new Tensor(name, t.shape(), v));
+                model.toTensors(DecoderModel::isAdapter).forEach((name, t) -> {
+                    float[] v = t.data().clone();
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = (float) random.nextGaussian() * 0.1f;
                     }
+                    trained.put(name, new Tensor(name, t.shape(), v));
                 });
                 model.load(trained);
                 adapted = logits(model, manager);
