@@ -63,35 +63,9 @@ def rms_norm(x, w, eps):
 
 def forward(cfg, w, ids):
     """Logits [len, vocab] of one sequence of token ids (no cache, causal mask)."""
-    t = len(ids)
-    heads, kv, d = cfg["num_attention_heads"], cfg["num_key_value_heads"], head_dim(cfg)
-    eps = cfg["rms_norm_eps"]
-    freqs = torch.outer(torch.arange(t).float(), inv_freq(cfg))
-    emb = torch.cat((freqs, freqs), dim=-1)
-    cos, sin = emb.cos(), emb.sin()
-    causal = torch.full((t, t), float("-inf")).triu(1)
-    x = w["model.embed_tokens.weight"][torch.tensor(ids)]
-    for i in range(cfg["num_hidden_layers"]):
-        p = "model.layers.%d." % i
-        h = rms_norm(x, w[p + "input_layernorm.weight"], eps)
-
-        def proj(name):
-            return F.linear(h, w[p + name + ".weight"], w.get(p + name + ".bias"))
-
-        q = proj("self_attn.q_proj").view(t, heads, d).transpose(0, 1)
-        k = proj("self_attn.k_proj").view(t, kv, d).transpose(0, 1)
-        v = proj("self_attn.v_proj").view(t, kv, d).transpose(0, 1)
-        q, k = q * cos + rotate_half(q) * sin, k * cos + rotate_half(k) * sin
-        k, v = k.repeat_interleave(heads // kv, dim=0), v.repeat_interleave(heads // kv, dim=0)
-        probs = (q @ k.transpose(-1, -2) / math.sqrt(d) + causal).softmax(-1)
-        ctx = (probs @ v).transpose(0, 1).reshape(t, heads * d)
-        x = x + F.linear(ctx, w[p + "self_attn.o_proj.weight"], w.get(p + "self_attn.o_proj.bias"))
-        h = rms_norm(x, w[p + "post_attention_layernorm.weight"], eps)
-        gate = F.linear(h, w[p + "mlp.gate_proj.weight"])
-        x = x + F.linear(F.silu(gate) * F.linear(h, w[p + "mlp.up_proj.weight"]), w[p + "mlp.down_proj.weight"])
-    x = rms_norm(x, w["model.norm.weight"], eps)
+    hidden = batched(cfg, w, torch.tensor([ids]))[0]
     out = w["model.embed_tokens.weight"] if cfg.get("tie_word_embeddings") else w["lm_head.weight"]
-    return F.linear(x, out)
+    return F.linear(hidden, out)
 
 
 def greedy(cfg, w, ids, new_tokens):
@@ -281,8 +255,9 @@ QWEN25_05B = {
 
 
 def batched(cfg, w, ids, lora=None, scale=0.0, cache=None, start=0):
-    """Hidden states [b, t, hidden] of token ids [b, t] at positions start.. (no padding), with LoRA on q/v when given
-    ({name: (A, B)}) and a key/value cache (a list per layer, extended in place) when given: the speed path."""
+    """Final hidden states [b, t, hidden] of token ids [b, t] at positions start.. (no padding, causal mask), with
+    LoRA on the projections named in lora ({name: (A, B)}) and a key/value cache (a list per layer, extended in place)
+    when given."""
     b, t = ids.shape
     heads, kv, d = cfg["num_attention_heads"], cfg["num_key_value_heads"], head_dim(cfg)
     eps = cfg["rms_norm_eps"]
@@ -316,7 +291,7 @@ def batched(cfg, w, ids, lora=None, scale=0.0, cache=None, start=0):
         k, v = k.repeat_interleave(heads // kv, dim=1), v.repeat_interleave(heads // kv, dim=1)
         probs = (q @ k.transpose(-1, -2) / math.sqrt(d) + causal).softmax(-1)
         ctx = (probs @ v).transpose(1, 2).reshape(b, t, heads * d)
-        x = x + F.linear(ctx, w[p + "self_attn.o_proj.weight"])
+        x = x + F.linear(ctx, w[p + "self_attn.o_proj.weight"], w.get(p + "self_attn.o_proj.bias"))
         h = rms_norm(x, w[p + "post_attention_layernorm.weight"], eps)
         x = x + F.linear(F.silu(F.linear(h, w[p + "mlp.gate_proj.weight"])) * F.linear(h, w[p + "mlp.up_proj.weight"]),
                          w[p + "mlp.down_proj.weight"])
