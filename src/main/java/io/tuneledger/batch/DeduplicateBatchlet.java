@@ -41,9 +41,9 @@ public class DeduplicateBatchlet extends StagingBatchlet {
         Path staging = staging();
         Deduplicator dedupe = new Deduplicator(Deduplicator.Mode.valueOf(DatasetParameters.DEDUPE.parse(mode)
                 .toUpperCase(Locale.ROOT)), DatasetParameters.DEDUPE_THRESHOLD.parse(threshold));
-        boolean pairs = TaskType.RETRIEVAL.id().equals(DatasetParameters.TASK.parse(task));
-        // A pair is compared as its query and answer together, with one label for all: the same question asked of
-        // two different answers is two pairs, and nothing can conflict.
+        boolean pairs = TaskType.ofParameter(DatasetParameters.TASK.parse(task)).pairs();
+        // A pair (query and answer, prompt and response) is compared as its two texts together, with one label for
+        // all: the same question asked of two different answers is two pairs, and nothing can conflict.
         JsonlFiles.forEach(staging.resolve(DatasetAssembler.ACCEPTED), r -> dedupe.add(
                 r.getJsonNumber("line").longValue(), r.getString("id"),
                 pairs ? DatasetAssembler.PAIR_LABEL : r.getString("label"),

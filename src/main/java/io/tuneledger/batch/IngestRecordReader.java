@@ -85,6 +85,14 @@ public class IngestRecordReader extends CheckpointedItemReader<IngestOutcome, So
     String negativeField;
 
     @Inject
+    @BatchProperty(name = "prompt.field")
+    String promptField;
+
+    @Inject
+    @BatchProperty(name = "response.field")
+    String responseField;
+
+    @Inject
     @BatchProperty(name = "max.record.bytes")
     String maxRecordBytes;
 
@@ -114,8 +122,12 @@ public class IngestRecordReader extends CheckpointedItemReader<IngestOutcome, So
     @Override
     protected void openAt(SourcePosition position) throws Exception {
         String id = DatasetParameters.ID_FIELD.parse(idField);
-        FieldMapping fields = TaskType.RETRIEVAL.id().equals(DatasetParameters.TASK.parse(task))
-                ? FieldMapping.pairs(id, new PairFields(DatasetParameters.QUERY_FIELD.parse(queryField),
+        TaskType type = TaskType.ofParameter(DatasetParameters.TASK.parse(task));
+        FieldMapping fields = type == TaskType.GENERATION
+                ? FieldMapping.pairs(id, PairFields.generation(DatasetParameters.PROMPT_FIELD.parse(promptField),
+                        DatasetParameters.RESPONSE_FIELD.parse(responseField)))
+                : type == TaskType.RETRIEVAL ? FieldMapping.pairs(id, new PairFields(
+                        DatasetParameters.QUERY_FIELD.parse(queryField),
                         DatasetParameters.POSITIVE_FIELD.parse(positiveField), blankToNull(positiveIdField),
                         blankToNull(negativeField)))
                 : adaptation() ? FieldMapping.unlabelled(id, DatasetParameters.TEXT_FIELD.parse(textField))

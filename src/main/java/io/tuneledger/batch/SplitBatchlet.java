@@ -50,8 +50,9 @@ public class SplitBatchlet extends StagingBatchlet {
                         d.getString("label"), d.getJsonNumber("group").longValue()));
             }
         });
-        List<StratifiedSplitter.Member> units = TaskType.RETRIEVAL.id().equals(DatasetParameters.TASK.parse(task))
-                ? joinAnswers(staging, members) : members;
+        TaskType type = TaskType.ofParameter(DatasetParameters.TASK.parse(task));
+        List<StratifiedSplitter.Member> units = type.pairs() ? joinPairs(staging, members,
+                type == TaskType.RETRIEVAL ? "doc" : "query") : members;
         Map<Long, Split> assigned = new StratifiedSplitter(StratifiedSplitter.parseRatios(
                 DatasetParameters.SPLIT.parse(split)), DatasetParameters.SPLIT_SEED.parse(seed)).assign(units);
         Map<Split, Long> counts = new EnumMap<>(Split.class);
@@ -67,12 +68,15 @@ public class SplitBatchlet extends StagingBatchlet {
         return "COMPLETED";
     }
 
-    /** The members with every pair of one answer document in one group. */
-    private static List<StratifiedSplitter.Member> joinAnswers(Path staging, List<StratifiedSplitter.Member> members)
-            throws java.io.IOException {
+    /**
+     * The members with every pair that shares {@code field} in one group: for retrieval its answer document (no
+     * answer of a test question is trained on), for generation its prompt (no test prompt is trained on).
+     */
+    private static List<StratifiedSplitter.Member> joinPairs(Path staging, List<StratifiedSplitter.Member> members,
+            String field) throws java.io.IOException {
         Map<Long, String> answerOf = new HashMap<>();
         JsonlFiles.forEach(staging.resolve(DatasetAssembler.ACCEPTED),
-                r -> answerOf.put(r.getJsonNumber("line").longValue(), r.getString("doc")));
+                r -> answerOf.put(r.getJsonNumber("line").longValue(), r.getString(field)));
         return StratifiedSplitter.joinGroups(members, m -> answerOf.get(m.line()));
     }
 }

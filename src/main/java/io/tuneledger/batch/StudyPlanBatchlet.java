@@ -2,6 +2,7 @@ package io.tuneledger.batch;
 
 import io.tuneledger.config.LogId;
 import io.tuneledger.config.ParameterValues;
+import io.tuneledger.data.DatasetAssembler;
 import io.tuneledger.data.DatasetManifest;
 import io.tuneledger.data.FoldAssigner;
 import io.tuneledger.data.FoldFiles;
@@ -58,11 +59,17 @@ public class StudyPlanBatchlet extends AbstractBatchlet {
             VersionDirectories.deleteTree(temp);
             VersionDirectories.deleteTree(folds);
             var dataset = run.dataset();
-            boolean retrieval = TaskType.byId(DatasetManifest.parse(dataset.manifest()).task())
-                    .orElse(TaskType.CLASSIFICATION) == TaskType.RETRIEVAL;
+            TaskType type = TaskType.byId(DatasetManifest.parse(dataset.manifest()).task())
+                    .orElse(TaskType.CLASSIFICATION);
+            // Pairs sharing an answer document (retrieval) or a prompt (generation) stay in one fold.
             FoldFiles.Counts counts = FoldFiles.write(Path.of(dataset.path()), temp, plan.folds(), seed,
-                    o -> retrieval ? new FoldAssigner.Member(o.getString("id"), "", o.getString("doc"))
-                            : new FoldAssigner.Member(o.getString("id"), o.getString("label"), o.getString("id")));
+                    o -> switch (type) {
+                        case RETRIEVAL -> new FoldAssigner.Member(o.getString("id"), "", o.getString("doc"));
+                        case GENERATION -> new FoldAssigner.Member(o.getString("id"), "",
+                                o.getString(DatasetAssembler.PROMPT));
+                        default -> new FoldAssigner.Member(o.getString("id"), o.getString("label"),
+                                o.getString("id"));
+                    });
             Files.move(temp, folds, StandardCopyOption.ATOMIC_MOVE);
             LOG.info(() -> LogId.STUDY_PLANNED + " Folds of " + dataset.ref() + " (held-out records per fold): "
                     + Arrays.toString(counts.test()));

@@ -34,6 +34,9 @@ public final class DatasetAssembler {
     public static final String DOCUMENTS = "documents.jsonl";
     /** The one label retrieval pairs carry through de-duplication and the split. */
     public static final String PAIR_LABEL = "pair";
+    /** The fields of a generation example in the split files. */
+    public static final String PROMPT = "prompt";
+    public static final String RESPONSE = "response";
     /** The one label adaptation texts (which have none) carry through de-duplication and the split. */
     public static final String TEXT_LABEL = "text";
 
@@ -75,12 +78,14 @@ public final class DatasetAssembler {
      * Builds the dataset files in {@code out} from {@code staging}. For retrieval, the split files hold pairs and
      * {@value #DOCUMENTS} every document that can be searched: the kept pairs' answers and hard negatives in input
      * order, then the corpus documents read as records, each id once ({@code {"id","text"}}).
+     * For generation, the split files hold {@code {"id","prompt","response","line"}}.
      *
      * @param augmenter augments the train split, or {@code null} (always for retrieval)
      */
     public static Result assemble(Path staging, Path out, EdaAugmenter augmenter, TaskType task)
             throws IOException {
-        boolean pairs = task == TaskType.RETRIEVAL;
+        boolean pairs = task.pairs();
+        boolean generation = task == TaskType.GENERATION;
         boolean unlabelled = task == TaskType.ADAPTATION;
         if ((pairs || unlabelled) && augmenter != null) {
             throw new IllegalArgumentException("augmentation applies to classification only");
@@ -148,7 +153,11 @@ public final class DatasetAssembler {
                 }
                 JsonlFiles.AtomicWriter w = splits.get(split);
                 bySplit.merge(split, 1L, Long::sum);
-                if (pairs) {
+                if (generation) {
+                    QueryPair pair = IngestOutcomes.pairOf(r);
+                    w.write(Json.createObjectBuilder().add("id", pair.id()).add(PROMPT, pair.query())
+                            .add(RESPONSE, pair.document()).add("line", line).build());
+                } else if (pairs) {
                     QueryPair pair = IngestOutcomes.pairOf(r);
                     w.write(IngestOutcomes.pairFields(pair).add("line", line).build());
                     documents.putIfAbsent(pair.documentId(), pair.document());
@@ -186,7 +195,7 @@ public final class DatasetAssembler {
                 }
             });
             mergeQuarantine(staging.resolve(QUARANTINE), conflicts, quarantine, quarantineReasons);
-            if (pairs) {
+            if (pairs && !generation) {
                 Path stagedDocuments = staging.resolve(DOCUMENTS);
                 if (Files.exists(stagedDocuments)) {
                     JsonlFiles.forEach(stagedDocuments, d -> {
@@ -200,7 +209,7 @@ public final class DatasetAssembler {
             fileHashes[2] = test.commit();
             fileHashes[3] = quarantine.commit();
             fileHashes[4] = duplicates.commit();
-            if (pairs) {
+            if (task == TaskType.RETRIEVAL) {
                 try (JsonlFiles.AtomicWriter docs = new JsonlFiles.AtomicWriter(out.resolve(DOCUMENTS))) {
                     documents.forEach((id, text) -> docs.write(Json.createObjectBuilder().add("id", id)
                             .add("text", text).build()));
@@ -217,7 +226,7 @@ public final class DatasetAssembler {
         if (read != records + quarantined + duplicateCount + corpus[0]) {
             throw new ReconciliationException("reconciliation failed: read " + read + " != records " + records
                     + " + quarantined " + quarantined + " + duplicates " + duplicateCount
-                    + (pairs ? " + corpus documents " + corpus[0] : ""));
+                    + (task == TaskType.RETRIEVAL ? " + corpus documents " + corpus[0] : ""));
         }
         StringBuilder content = new StringBuilder();
         Map<String, DatasetStatistics.FileInfo> files = new java.util.LinkedHashMap<>();

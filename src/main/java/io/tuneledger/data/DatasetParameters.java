@@ -20,9 +20,9 @@ public final class DatasetParameters {
     public static final Parameter<String> DATASET_NAME = Parameter.name("dataset.name",
             "Name of the dataset; each run adds a version").required();
     public static final Parameter<String> TASK = Parameter.of("task", TaskType.CLASSIFICATION.id(),
-            "What the dataset trains: classification (texts with labels) or retrieval (queries with the documents that"
-                    + " answer them), which fine-tune follows; or adaptation (unlabelled texts: a corpus for the adapt"
-                    + " job)",
+            "What the dataset trains: classification (texts with labels), retrieval (queries with the documents that"
+                    + " answer them) or generation (prompts with the responses wanted), which fine-tune follows; or"
+                    + " adaptation (unlabelled texts: a corpus for the adapt job)",
             ValueRule.oneOf(Arrays.stream(TaskType.values()).map(TaskType::id).toList()), String::strip);
     public static final Parameter<String> INPUT_PATH = Parameter.text("input.path", null,
             "Input file (a directory for input.format=beir): absolute, or relative to a data root (the store's inbox/,"
@@ -51,6 +51,10 @@ public final class DatasetParameters {
     public static final Parameter<String> NEGATIVE_FIELD = Parameter.field("negative.field", null,
             "Field holding a hard negative: a document that looks relevant but does not answer (task=retrieval,"
                     + " optional)");
+    public static final Parameter<String> PROMPT_FIELD = Parameter.field("prompt.field", "prompt",
+            "Field holding the prompt, the instruction a model is given (task=generation)");
+    public static final Parameter<String> RESPONSE_FIELD = Parameter.field("response.field", "response",
+            "Field holding the response wanted for the prompt (task=generation)");
     public static final Parameter<String> LABELS = Parameter.of("labels", null,
             "Comma-separated allowed labels; other labels are quarantined (default: any label)",
             v -> Arrays.stream(v.split(",")).anyMatch(String::isBlank)
@@ -94,7 +98,7 @@ public final class DatasetParameters {
     /** Every parameter of prepare-dataset, in the order a form shows them. */
     public static final List<Parameter<?>> ALL = List.of(DATASET_NAME, TASK, INPUT_PATH, INPUT_FORMAT,
             INPUT_DATASOURCE, INPUT_TABLE, ID_FIELD, TEXT_FIELD, LABEL_FIELD, QUERY_FIELD, POSITIVE_FIELD,
-            POSITIVE_ID_FIELD, NEGATIVE_FIELD, LABELS, CLEAN, REDACT_PII, BLOCKED_TERMS, TOKENIZER,
-            MAX_TOKENS, MAX_TOKENS_POLICY, MAX_RECORD_BYTES, DEDUPE, DEDUPE_THRESHOLD, SPLIT, SPLIT_SEED, AUGMENT,
+            POSITIVE_ID_FIELD, NEGATIVE_FIELD, PROMPT_FIELD, RESPONSE_FIELD, LABELS, CLEAN, REDACT_PII, BLOCKED_TERMS,
+            TOKENIZER, MAX_TOKENS, MAX_TOKENS_POLICY, MAX_RECORD_BYTES, DEDUPE, DEDUPE_THRESHOLD, SPLIT, SPLIT_SEED, AUGMENT,
             AUGMENT_FACTOR, AUGMENT_THESAURUS, CHECKPOINT_EVERY_RECORDS);
 }

@@ -11,6 +11,14 @@ public record PairFields(String queryField, String positiveField, String positiv
 
     public static final PairFields DEFAULT = new PairFields("query", "positive", null, null);
 
+    /**
+     * A prompt and its response (task=generation), read as a pair: the prompt as its query, the response as its
+     * answer, no hard negative.
+     */
+    public static PairFields generation(String promptField, String responseField) {
+        return new PairFields(promptField, responseField, null, null);
+    }
+
     public PairFields {
         Objects.requireNonNull(queryField, "queryField");
         Objects.requireNonNull(positiveField, "positiveField");

@@ -47,6 +47,7 @@ public class CrossValidateJob implements JobDefinition {
     @Override
     public List<ParameterError> prepare(Map<String, String> parameters) {
         List<ParameterError> errors = new ArrayList<>();
+        FineTuneJob.resolveBaseDirectory(parameters, store);
         StudyJobs.check(ParameterValues.of(parameters), datasets, models, store, JobParameters.FOLDS, errors);
         return errors;
     }

@@ -64,6 +64,11 @@ public class PipelineJob implements JobDefinition {
             return List.of(new ParameterError(DatasetParameters.TASK.name(), "adaptation prepares a corpus for the"
                     + " adapt job (prepare-dataset, then adapt); the pipeline trains classification or retrieval"));
         }
+        if (TaskType.GENERATION.id().equals(parameters.get(DatasetParameters.TASK.name()))) {
+            return List.of(new ParameterError(DatasetParameters.TASK.name(), "generation has nothing to score: run"
+                    + " prepare-dataset, then fine-tune with base.model the directory of the decoder you bring; the"
+                    + " pipeline trains classification or retrieval"));
+        }
         List<ParameterError> errors = new ArrayList<>(prepareDataset.prepare(parameters));
         StudyConfigs.apply(parameters, executions, errors);
         FineTuneJob.checkBaseModel(ParameterValues.of(parameters), models, store, errors);

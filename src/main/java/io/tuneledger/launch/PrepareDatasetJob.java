@@ -79,20 +79,30 @@ public class PrepareDatasetJob implements JobDefinition {
                 errors.add(new ParameterError("augment", "applies to task=classification only"));
             }
         }
+        boolean generation = TaskType.GENERATION.id().equals(parameters.get("task"));
+        if (generation) {
+            if ("jdbc".equals(format) || "beir".equals(format)) {
+                errors.add(new ParameterError("input.format", format + " is not supported with task=generation;"
+                        + " give a JSONL or CSV file of prompts and responses"));
+                return errors;
+            }
+            refuseClassificationOnly(parameters, errors);
+        } else {
+            for (String p : List.of("prompt.field", "response.field")) {
+                if (parameters.containsKey(p)) {
+                    errors.add(new ParameterError(p, "applies to task=generation only"));
+                }
+            }
+        }
         if (retrieval) {
             if ("jdbc".equals(format)) {
                 errors.add(new ParameterError("input.format", "jdbc is not supported with task=retrieval; give a"
                         + " JSONL or CSV file of pairs, or a BEIR directory"));
                 return errors;
             }
-            if (!"none".equals(parameters.get("augment"))) {
-                errors.add(new ParameterError("augment", "applies to task=classification only"));
-            }
-            if (parameters.containsKey("labels")) {
-                errors.add(new ParameterError("labels", "applies to task=classification only"));
-            }
+            refuseClassificationOnly(parameters, errors);
         } else {
-            if ("beir".equals(format)) {
+            if ("beir".equals(format) && !generation) {
                 errors.add(new ParameterError("input.format", "beir holds question-answer pairs: it needs"
                         + " task=retrieval"));
                 return errors;
@@ -115,6 +125,16 @@ public class PrepareDatasetJob implements JobDefinition {
             resolve(parameters, "augment.thesaurus", errors);
         }
         return errors;
+    }
+
+    /** {@code augment} and {@code labels} apply to labelled texts only. */
+    private static void refuseClassificationOnly(Map<String, String> parameters, List<ParameterError> errors) {
+        if (!"none".equals(parameters.get("augment"))) {
+            errors.add(new ParameterError("augment", "applies to task=classification only"));
+        }
+        if (parameters.containsKey("labels")) {
+            errors.add(new ParameterError("labels", "applies to task=classification only"));
+        }
     }
 
     private void prepareFile(Map<String, String> parameters, FieldMapping fields, List<ParameterError> errors) {
@@ -157,6 +177,8 @@ public class PrepareDatasetJob implements JobDefinition {
             try (CsvRecordSource csv = CsvRecordSource.open(input, max)) {
                 List<String> header = csv.header();
                 List<String> named = new ArrayList<>(retrieval ? List.of("id.field", "query.field", "positive.field")
+                        : TaskType.GENERATION.id().equals(parameters.get("task"))
+                        ? List.of("id.field", "prompt.field", "response.field")
                         : TaskType.ADAPTATION.id().equals(parameters.get("task")) ? List.of("id.field", "text.field")
                         : List.of("id.field", "text.field", "label.field"));
                 for (String optional : retrieval ? List.of("positive.id.field", "negative.field") : List.<String>of()) {

@@ -77,7 +77,9 @@ public class ScoreJob implements JobDefinition {
                 errors.add(new ParameterError(nameParameter.name(), name + " v" + model.get().version() + " is a "
                         + actual.id() + " model; " + use + " needs a " + task.id() + " model"
                         + (task == TaskType.RETRIEVAL ? " (fine-tuned on a dataset prepared with task=retrieval)"
-                                : " (a retrieval model searches: the search job)")));
+                                : actual == TaskType.RETRIEVAL ? " (a retrieval model searches: the search job)"
+                                : actual == TaskType.GENERATION ? " (a generation model answers prompts: its"
+                                        + " artifact is a Hugging Face model directory to serve)" : "")));
             }
         }
     }

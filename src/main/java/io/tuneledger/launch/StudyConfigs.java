@@ -54,6 +54,7 @@ final class StudyConfigs {
         Map<String, String> chosen = new LinkedHashMap<>();
         List<Parameter<?>> carried = new ArrayList<>(TrainingParameters.CONFIG);
         carried.addAll(TrainingParameters.RETRIEVAL);
+        carried.addAll(TrainingParameters.GENERATION);
         carried.remove(TrainingParameters.CHECKPOINT_EVERY_STEPS);
         carried.forEach(p -> chosen.put(p.name(), study.parameters().getOrDefault(p.name(), p.defaultValue())));
         chosen.putAll(StudyResult.bestParameters(study.result()));

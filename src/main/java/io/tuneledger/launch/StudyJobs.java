@@ -19,7 +19,8 @@ final class StudyJobs {
 
     static void check(ParameterValues values, DatasetRegistry datasets, ModelRegistry models, DataStore store,
             Parameter<Integer> folds, List<ParameterError> errors) {
-        FineTuneJob.checkDataset(values, datasets, errors).ifPresent(manifest -> {
+        var dataset = FineTuneJob.checkDataset(values, datasets, errors);
+        dataset.ifPresent(manifest -> {
             int k = values.get(folds);
             if (k == 1) {
                 errors.add(new ParameterError(folds.name(), "must be 0 (no cross-validation) or at least 2"));
@@ -33,6 +34,6 @@ final class StudyJobs {
                 }
             }
         });
-        FineTuneJob.checkBaseModel(values, models, store, errors);
+        FineTuneJob.checkStart(values, dataset, models, store, errors);
     }
 }

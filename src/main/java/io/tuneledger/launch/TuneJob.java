@@ -51,6 +51,7 @@ public class TuneJob implements JobDefinition {
     @Override
     public List<ParameterError> prepare(Map<String, String> parameters) {
         List<ParameterError> errors = new ArrayList<>();
+        FineTuneJob.resolveBaseDirectory(parameters, store);
         ParameterValues values = ParameterValues.of(parameters);
         StudyJobs.check(values, datasets, models, store, JobParameters.TUNE_FOLDS, errors);
         SearchSpace space = SearchSpace.parse(values.get(JobParameters.SEARCH_SPACE));

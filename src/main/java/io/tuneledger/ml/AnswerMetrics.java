@@ -17,10 +17,28 @@ import java.util.Map;
  * Japanese or Korean character on its own (those scripts do not separate words by spaces); punctuation and spacing do
  * not count. Token F1 is the primary figure.
  */
-public record AnswerMetrics(int answers, double exactMatch, double tokenF1, double rougeL) implements TaskMetrics {
+public record AnswerMetrics(int answers, double exactMatch, double tokenF1, double rougeL, List<Sample> samples)
+        implements TaskMetrics {
+
+    /** One answer as a person reads it in a report: the prompt, the reference answer and the generated one. */
+    public record Sample(String prompt, String reference, String answer) {
+        JsonObject toJson() {
+            return Json.createObjectBuilder().add("prompt", prompt).add("reference", reference).add("answer", answer)
+                    .build();
+        }
+    }
+
+    public AnswerMetrics {
+        samples = List.copyOf(samples);
+    }
 
     /** Scores each prediction against the reference at the same place. */
     public static AnswerMetrics of(List<String> predictions, List<String> references) {
+        return of(predictions, references, List.of());
+    }
+
+    /** Scores each prediction against the reference at the same place, keeping {@code samples} to show. */
+    public static AnswerMetrics of(List<String> predictions, List<String> references, List<Sample> samples) {
         if (predictions.size() != references.size()) {
             throw new IllegalArgumentException(predictions.size() + " predictions for " + references.size()
                     + " references");
@@ -36,7 +54,8 @@ public record AnswerMetrics(int answers, double exactMatch, double tokenF1, doub
             rouge += f1(p.size(), r.size(), longestCommonSubsequence(p, r));
         }
         int n = predictions.size();
-        return n == 0 ? new AnswerMetrics(0, 0, 0, 0) : new AnswerMetrics(n, exact / n, f1 / n, rouge / n);
+        return n == 0 ? new AnswerMetrics(0, 0, 0, 0, samples)
+                : new AnswerMetrics(n, exact / n, f1 / n, rouge / n, samples);
     }
 
     /** The tokens answers are compared by (see the class comment). */
@@ -128,7 +147,21 @@ public record AnswerMetrics(int answers, double exactMatch, double tokenF1, doub
 
     @Override
     public JsonObject toJson() {
+        jakarta.json.JsonArrayBuilder shown = Json.createArrayBuilder();
+        samples.forEach(x -> shown.add(x.toJson()));
         return Json.createObjectBuilder().add("answers", answers).add("exactMatch", exactMatch)
-                .add("tokenF1", tokenF1).add("rougeL", rougeL).build();
+                .add("tokenF1", tokenF1).add("rougeL", rougeL).add("samples", shown).build();
+    }
+
+    /** Reads what {@link #toJson()} wrote. */
+    public static AnswerMetrics fromJson(JsonObject o) {
+        List<Sample> samples = new ArrayList<>();
+        if (o.containsKey("samples")) {
+            for (JsonObject x : o.getJsonArray("samples").getValuesAs(JsonObject.class)) {
+                samples.add(new Sample(x.getString("prompt"), x.getString("reference"), x.getString("answer")));
+            }
+        }
+        return new AnswerMetrics(o.getInt("answers"), o.getJsonNumber("exactMatch").doubleValue(),
+                o.getJsonNumber("tokenF1").doubleValue(), o.getJsonNumber("rougeL").doubleValue(), samples);
     }
 }

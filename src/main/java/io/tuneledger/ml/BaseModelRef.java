@@ -8,8 +8,9 @@ import java.util.Optional;
 
 /**
  * What {@code base.model} names, parsed in one place with one precedence: a shipped base model's id first, then an
- * absolute directory (a Hugging Face BERT directory), then {@code name:version} of a registered model (incremental
- * training). The launcher checks that it exists; the train step resolves it.
+ * absolute directory (a Hugging Face model directory), then {@code name:version} of a registered model (incremental
+ * training), then a directory relative to a data root (a path with a {@code /}, which the launcher replaces with the
+ * real path it resolves to). The launcher checks that it exists; the train step resolves it.
  */
 public sealed interface BaseModelRef {
 
@@ -41,7 +42,15 @@ public sealed interface BaseModelRef {
         if (named.isPresent()) {
             return new Registered(named.get());
         }
+        if (t.contains("/")) {
+            try {
+                return new Directory(Path.of(t).normalize());
+            } catch (InvalidPathException e) {
+                // not a path
+            }
+        }
         throw new IllegalArgumentException("must be one of " + Arrays.stream(BaseModel.values()).map(BaseModel::id)
-                .toList() + ", an absolute model directory or name:version of a registered model, got '" + text + "'");
+                .toList() + ", a model directory (absolute, or relative to a data root) or name:version of a"
+                + " registered model, got '" + text + "'");
     }
 }

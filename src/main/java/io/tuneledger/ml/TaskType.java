@@ -17,7 +17,22 @@ public enum TaskType {
      * Unlabelled texts of the enterprise's domain; the encoder learns to predict masked tokens of them (continued
      * pre-training) and becomes a base model for the other tasks.
      */
-    ADAPTATION;
+    ADAPTATION,
+    /**
+     * Prompts with the answers wanted for them; a decoder language model that the enterprise brings learns to answer
+     * (instruction tuning), judged by the answers it generates.
+     */
+    GENERATION;
+
+    /** Whether the records are pairs of texts (query and answer, prompt and response) rather than one text each. */
+    public boolean pairs() {
+        return this == RETRIEVAL || this == GENERATION;
+    }
+
+    /** The task of a prepare-dataset {@code task} parameter as given (classification when absent). */
+    public static TaskType ofParameter(String task) {
+        return byId(task == null || task.isBlank() ? CLASSIFICATION.id() : task.strip()).orElse(CLASSIFICATION);
+    }
 
     /** Reads the figures this task writes ({@link TaskMetrics#toJson()}). */
     public TaskMetrics metrics(jakarta.json.JsonObject json) {
@@ -25,6 +40,7 @@ public enum TaskType {
             case CLASSIFICATION -> ClassificationMetrics.fromJson(json);
             case RETRIEVAL -> RetrievalMetrics.fromJson(json);
             case ADAPTATION -> AdaptationMetrics.fromJson(json);
+            case GENERATION -> AnswerMetrics.fromJson(json);
         };
     }
 

@@ -32,7 +32,8 @@ public final class TrainingParameters {
 
     public static final Parameter<String> BASE_MODEL = Parameter.of("base.model", BaseModel.ALL_MINILM_L6_V2.id(),
             "Starting weights: " + String.join(" | ", Arrays.stream(BaseModel.values()).map(BaseModel::id).toList())
-                    + " | a directory inside a data root holding config.json, model.safetensors and tokenizer.json | name:version of a"
+                    + " | a model directory inside a data root (absolute, or relative to a data root) holding"
+                    + " config.json, model.safetensors (or its shards) and tokenizer.json | name:version of a"
                     + " registered model (incremental training)",
             ValueRule.accepts(BaseModelRef::parse), String::strip);
     public static final Parameter<String> MODEL_NAME = Parameter.name("model.name",
@@ -103,7 +104,7 @@ public final class TrainingParameters {
             "Clip gradients to this global norm (0: no clipping)");
     public static final Parameter<Integer> PATIENCE = Parameter.integer("early.stopping.patience", 2, 0, 100,
             "Stop after this many epochs without a better validation figure (macro-F1; MRR@10 for retrieval;"
-                    + " masked-token accuracy for adaptation) (0: never)");
+                    + " masked-token accuracy for adaptation; response-token accuracy for generation) (0: never)");
     public static final Parameter<Integer> CHECKPOINT_EVERY_STEPS = Parameter.integer("checkpoint.every.steps", 20, 1,
             100_000, "Training steps per chunk: the training state is saved and checkpointed after each; a restart"
                     + " may change it").restartable();
@@ -126,8 +127,30 @@ public final class TrainingParameters {
     /** The settings only the retrieval task has, recorded with the configuration. */
     public static final List<Parameter<?>> RETRIEVAL = List.of(RETRIEVAL_SCALE, RETRIEVAL_NEGATIVES);
 
+    /** The generation task's gate. */
+    public static final Parameter<Double> GATE_MIN_TOKEN_F1 = Parameter.decimalOrNone("gate.min.token.f1", 0, 1,
+            "Lowest test token F1 of the generated answers for a generation model to become a candidate; below it the"
+                    + " version is rejected and the job ends with exit status GATE_FAILED");
+    public static final Parameter<Integer> GENERATION_MAX_NEW_TOKENS = Parameter.integer("generation.max.new.tokens",
+            64, 1, 4096, "Longest answer generated for a test or validation prompt, in tokens (task=generation);"
+                    + " generation is greedy and also ends at the model's end-of-sequence token");
+
+    /** The settings only the generation task has, recorded with the configuration. */
+    public static final List<Parameter<?>> GENERATION = List.of(GENERATION_MAX_NEW_TOKENS);
+
     /** The Linear layers of an encoder layer LoRA may adapt, by the names PEFT matches ({@code dense}: all three). */
     public static final List<String> LORA_LAYERS = List.of("query", "key", "value", "dense");
+
+    /**
+     * The projections of a decoder layer LoRA may adapt (task=generation), by their Hugging Face names; {@code query},
+     * {@code key} and {@code value} name q_proj, k_proj and v_proj there.
+     */
+    public static final List<String> DECODER_LORA_LAYERS = List.of("q_proj", "k_proj", "v_proj", "o_proj",
+            "gate_proj", "up_proj", "down_proj");
+
+    /** Every name {@code lora.targets} takes, in the order a list of them is kept. */
+    private static final List<String> LORA_NAMES = java.util.stream.Stream.concat(LORA_LAYERS.stream(),
+            DECODER_LORA_LAYERS.stream()).toList();
 
     public static final Parameter<Integer> LORA_RANK = Parameter.integer("lora.rank", 8, 1, 256,
             "With train.mode=lora: the rank r of each adapter (its A is r x in, its B out x r)");
@@ -137,25 +160,30 @@ public final class TrainingParameters {
             "With train.mode=lora: dropout on an adapter's input while training");
     public static final Parameter<List<String>> LORA_TARGETS = Parameter.of("lora.targets", "query,value",
             "With train.mode=lora: the layers adapted in every encoder layer, comma-separated: "
-                    + String.join(", ", LORA_LAYERS) + " (dense: the attention output, intermediate and output layers)",
+                    + String.join(", ", LORA_LAYERS) + " (dense: the attention output, intermediate and output layers);"
+                    + " in every decoder layer (task=generation): " + String.join(", ", DECODER_LORA_LAYERS)
+                    + " (query, key and value name the first three)",
             ValueRule.accepts(TrainingParameters::loraTargets), TrainingParameters::loraTargets);
 
     /** The LoRA settings, recorded with the configuration when {@code train.mode=lora}. */
     public static final List<Parameter<?>> LORA = List.of(LORA_RANK, LORA_ALPHA, LORA_DROPOUT, LORA_TARGETS);
 
-    /** {@code lora.targets} as a list in {@link #LORA_LAYERS}' order; refuses other names and an empty list. */
+    /**
+     * {@code lora.targets} as a list in the order of {@link #LORA_LAYERS} then {@link #DECODER_LORA_LAYERS}; refuses
+     * other names and an empty list (which names fit the model is checked against the dataset's task at launch).
+     */
     public static List<String> loraTargets(String value) {
         List<String> given = Arrays.stream(value.split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList();
         for (String t : given) {
-            if (!LORA_LAYERS.contains(t)) {
+            if (!LORA_NAMES.contains(t)) {
                 throw new IllegalArgumentException("names '" + t + "'; the layers are " + String.join(", ",
-                        LORA_LAYERS));
+                        LORA_LAYERS) + " (encoders) and " + String.join(", ", DECODER_LORA_LAYERS) + " (decoders)");
             }
         }
         if (given.isEmpty()) {
             throw new IllegalArgumentException("must name at least one of " + String.join(", ", LORA_LAYERS));
         }
-        return LORA_LAYERS.stream().filter(given::contains).toList();
+        return LORA_NAMES.stream().filter(given::contains).toList();
     }
 
     /** Domain adaptation's share of masked tokens (the masked-language-model objective). */
@@ -282,6 +310,7 @@ public final class TrainingParameters {
         all.addAll(CONFIG);
         all.addAll(LORA);
         all.addAll(RETRIEVAL);
+        all.addAll(GENERATION);
         return List.copyOf(all);
     }
 
@@ -293,8 +322,10 @@ public final class TrainingParameters {
         all.addAll(CONFIG);
         all.addAll(LORA);
         all.addAll(RETRIEVAL);
+        all.addAll(GENERATION);
         all.add(GATE_MIN_MACRO_F1);
         all.add(GATE_MIN_MRR);
+        all.add(GATE_MIN_TOKEN_F1);
         return List.copyOf(all);
     }
 }

@@ -194,26 +194,33 @@ class ServerKillIT extends ManualServerIT {
                 "train.learning.rate", "1e-3", "lora.rank", "4");
         String referenceModel = unique("lora-reference");
         JsonObject reference = train(with(lora, "model.name", referenceModel));
-        String killedModel = unique("lora-killed");
-        long first = startJob("fine-tune", with(lora, "model.name", killedModel)).getJsonNumber("executionId")
-                .longValue();
-        awaitTrainingSteps(first, 13);
-        killServer();
-        controller.start(CONTAINER);
-        JsonObject stale = get("/api/executions/" + first).object();
-        assertEquals("FAILED", stale.getString("batchStatus"), stale::toString);
-        int committed = step(stale, "train").getJsonObject("progress").getInt("done");
-        assertTrue(committed >= 9 && committed < 27, "killed in the second epoch or later: " + committed);
-        JsonObject done = awaitEnd(restart(first, Map.of()).getJsonNumber("executionId").longValue(),
-                Duration.ofMinutes(10));
-        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
-        JsonObject resumed = get("/api/models/" + killedModel + "/versions/1").object();
+        JsonObject resumed = killInSecondEpochAndResume(with(lora, "model.name", unique("lora-killed")), 9, 27);
         assertEquals(reference.getString("weightsSha256"), resumed.getString("weightsSha256"),
                 "the resumed LoRA run ends with the uninterrupted run's adapters");
         Path artifact = Path.of(resumed.getJsonObject("artifact").getString("path"));
         assertEquals(sha256(artifact.resolve("adapter_model.safetensors")), resumed.getString("weightsSha256"));
         assertTrue(Files.notExists(artifact.resolve("model.safetensors")), "adapters only");
         assertTrue(get("/api/audit/verify").object().getBoolean("valid"));
+    }
+
+    /**
+     * Starts a fine-tune of {@code params}, kills the server once its train step has done {@code epoch} + 4 updates,
+     * starts the server, checks that the last checkpoint lies in [{@code epoch}, {@code total}) (the second epoch or
+     * later), restarts the execution to its end and answers the registered version.
+     */
+    private JsonObject killInSecondEpochAndResume(Map<String, String> params, int epoch, int total) throws Exception {
+        long first = startJob("fine-tune", params).getJsonNumber("executionId").longValue();
+        awaitTrainingSteps(first, epoch + 4);
+        killServer();
+        controller.start(CONTAINER);
+        JsonObject stale = get("/api/executions/" + first).object();
+        assertEquals("FAILED", stale.getString("batchStatus"), stale::toString);
+        int committed = step(stale, "train").getJsonObject("progress").getInt("done");
+        assertTrue(committed >= epoch && committed < total, "killed in the second epoch or later: " + committed);
+        JsonObject done = awaitEnd(restart(first, Map.of()).getJsonNumber("executionId").longValue(),
+                Duration.ofMinutes(10));
+        assertEquals("COMPLETED", done.getString("batchStatus"), done::toString);
+        return get("/api/models/" + params.get("model.name") + "/versions/1").object();
     }
 
     /**
@@ -286,6 +293,67 @@ class ServerKillIT extends ManualServerIT {
     }
 
     /** Retrieval training on the bundled pairs: one epoch of 16-token pairs (10 updates), a checkpoint every 2. */
+    /**
+     * Generative fine-tuning of the bundled tiny random decoder (samples/models/tiny-random-qwen2, given relative to a
+     * data root) on the bundled command questions (a mechanics demonstration): the dataset holds prompt-response
+     * pairs; parameters that do not fit a decoder are refused before any work; LoRA (3 epochs of 39 updates, a
+     * checkpoint every 5) makes the base model's answers, which score nothing, into answers in the trained form; the
+     * registry and the ledger record the brought weights' SHA-256; a run killed in its second epoch or later resumes to
+     * the uninterrupted run's adapters, byte for byte.
+     */
+    @Test
+    void killedGenerationFineTuneResumesToTheSameAdapters() throws Exception {
+        startServer();
+        String data = unique("gen-data");
+        JsonObject manifest = prepareAndRead(Map.of("dataset.name", data, "task", "generation",
+                "input.path", "manpages-commands-en.jsonl"));
+        assertEquals("generation", manifest.getString("task"), manifest::toString);
+        JsonObject first = datasetRecords(data, "latest").get(0);
+        assertTrue(first.getString("prompt").startsWith("Which command would you use to "), first::toString);
+        assertTrue(first.getString("response").contains("(from "), first::toString);
+
+        Map<String, String> gen = Map.of("dataset.name", data, "base.model", "models/tiny-random-qwen2",
+                "train.mode", "lora", "lora.targets", "query,value,o_proj", "train.epochs", "3",
+                "train.learning.rate", "2e-2", "train.warmup.ratio", "0", "train.max.length", "160",
+                "generation.max.new.tokens", "24", "checkpoint.every.steps", "5");
+        Path brought = Path.of(System.getProperty("jboss.home"), "samples", "models", "tiny-random-qwen2");
+        assertEquals("base.model", firstErrorParameter(post("/api/jobs/fine-tune/executions", parameters(with(gen,
+                "base.model", "all-minilm-l6-v2", "model.name", "refused")))));
+        assertEquals("train.mode", firstErrorParameter(post("/api/jobs/fine-tune/executions", parameters(with(gen,
+                "train.mode", "head", "model.name", "refused")))));
+        assertEquals("lora.targets", firstErrorParameter(post("/api/jobs/fine-tune/executions", parameters(with(gen,
+                "lora.targets", "dense", "model.name", "refused")))));
+        assertEquals("gate.min.macro.f1", firstErrorParameter(post("/api/jobs/fine-tune/executions", parameters(
+                with(gen, "gate.min.macro.f1", "0.5", "model.name", "refused")))));
+
+        String referenceModel = unique("gen-reference");
+        JsonObject reference = train(with(gen, "model.name", referenceModel));
+        assertEquals("generation", reference.getString("task"));
+        assertEquals(brought.toRealPath().toString(), reference.getJsonObject("lineage").getString("baseModel"));
+        assertEquals(sha256(brought.resolve("model.safetensors")), reference.getJsonObject("lineage")
+                .getString("baseModelSha256"), "the brought weights' SHA-256 is recorded");
+        JsonObject evaluation = reference.getJsonObject("evaluation");
+        double before = evaluation.getJsonObject("baseline").getJsonObject("test").getJsonNumber("tokenF1")
+                .doubleValue();
+        double after = evaluation.getJsonObject("test").getJsonNumber("tokenF1").doubleValue();
+        assertTrue(after > before + 0.1, "test token F1 " + before + " -> " + after);
+        Path artifact = Path.of(reference.getJsonObject("artifact").getString("path"));
+        assertEquals(sha256(artifact.resolve("adapter_model.safetensors")), reference.getString("weightsSha256"));
+        assertTrue(Files.isRegularFile(artifact.resolve("merged/model.safetensors")), "the merged model");
+        JsonObject registered = events("model:" + referenceModel + " v1").stream()
+                .filter(e -> e.getString("action").equals("model.registered")).findFirst().orElseThrow();
+        assertEquals(sha256(brought.resolve("model.safetensors")), registered.getJsonObject("details")
+                .getString("baseModelSha256"), "the ledger records the brought weights' SHA-256");
+        String page = as("auditor", () -> new String(download("/api/reports/models/" + referenceModel
+                + "/versions/1", "text/html").body(), StandardCharsets.UTF_8));
+        assertTrue(page.contains("Sample answers on the test split"), "the report shows answers");
+
+        JsonObject resumed = killInSecondEpochAndResume(with(gen, "model.name", unique("gen-killed")), 39, 117);
+        assertEquals(reference.getString("weightsSha256"), resumed.getString("weightsSha256"),
+                "the resumed generation run ends with the uninterrupted run's adapters");
+        assertTrue(get("/api/audit/verify").object().getBoolean("valid"));
+    }
+
     private static final Map<String, String> TRAIN_QA = Map.of("train.epochs", "1", "train.max.length", "16",
             "train.batch.size", "32", "train.learning.rate", "1e-4", "checkpoint.every.steps", "2");
     /** Copies of the sample's documents in the corpus: enough for partition 0 to be embedding at the kill. */

@@ -8,7 +8,10 @@ import io.tuneledger.config.VersionRef;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** What base.model names, with one precedence: a shipped model, then an absolute directory, then name:version. */
+/**
+ * What base.model names, with one precedence: a shipped model, then an absolute directory, then name:version, then a
+ * relative directory.
+ */
 class BaseModelRefTest {
 
     @Test
@@ -21,6 +24,8 @@ class BaseModelRefTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BaseModelRef.parse("gpt-17"));
         assertTrue(e.getMessage().contains("all-minilm-l6-v2") && e.getMessage().contains("got 'gpt-17'"),
                 e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> BaseModelRef.parse("relative/dir"));
+        assertEquals(new BaseModelRef.Directory(Path.of("models/qwen")), BaseModelRef.parse("models/./qwen"),
+                "a relative path is a directory under a data root, which the launcher resolves");
+        assertThrows(IllegalArgumentException.class, () -> BaseModelRef.parse("qwen"));
     }
 }

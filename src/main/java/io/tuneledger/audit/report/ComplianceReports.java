@@ -400,6 +400,17 @@ public class ComplianceReports {
             evaluation.baseline().alsoCompared().forEach((name, m) -> compared.add(summaryRow(name, m)));
             metrics.table("Test split: the fine-tuned model, the base model as it is, and the other baselines",
                     header, compared);
+            if (evaluation.test() instanceof io.tuneledger.ml.AnswerMetrics after
+                    && evaluation.baseline().test() instanceof io.tuneledger.ml.AnswerMetrics before) {
+                List<List<String>> answers = new ArrayList<>();
+                for (int i = 0; i < after.samples().size(); i++) {
+                    var s = after.samples().get(i);
+                    answers.add(List.of(s.prompt(), s.reference(), i < before.samples().size()
+                            ? before.samples().get(i).answer() : "", s.answer()));
+                }
+                metrics.table("Sample answers on the test split (greedy; the first " + answers.size() + " prompts)",
+                        List.of("prompt", "reference", "base model", "fine-tuned"), answers);
+            }
         }
         GateDecision gate = details.gate();
         metrics.fact("Quality gate", gate.decision().name())
@@ -432,8 +443,10 @@ public class ComplianceReports {
         curves.fact("Steps", training.steps())
                 .fact("Best epoch (kept weights)", training.bestEpoch() + 1)
                 .fact("Stopped early", training.stoppedEarly() ? "yes" : "no")
-                .fact("Validation " + (evaluation.test() instanceof ClassificationMetrics ? "macro-F1" : "MRR@10")
-                        + " per epoch", "[" + String.join(", ", training.curves().validationMetric()
+                .fact("Validation " + (evaluation.test() instanceof ClassificationMetrics ? "macro-F1"
+                        : evaluation.test() instanceof io.tuneledger.ml.AnswerMetrics ? "response-token accuracy"
+                        : evaluation.test() instanceof io.tuneledger.ml.AdaptationMetrics ? "masked-token accuracy"
+                        : "MRR@10") + " per epoch", "[" + String.join(", ", training.curves().validationMetric()
                         .stream().map(ComplianceReports::fmt).toList()) + "]");
         sections.add(curves.build());
         return sections;
@@ -657,6 +670,7 @@ public class ComplianceReports {
             case CLASSIFICATION -> TrainingParameters.GATE_MIN_MACRO_F1;
             case RETRIEVAL -> TrainingParameters.GATE_MIN_MRR;
             case ADAPTATION -> TrainingParameters.GATE_MIN_MASKED_ACCURACY;
+            case GENERATION -> TrainingParameters.GATE_MIN_TOKEN_F1;
         }).name();
     }
 }

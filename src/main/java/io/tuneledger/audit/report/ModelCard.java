@@ -59,6 +59,9 @@ public final class ModelCard {
         if (details.evaluation().test() instanceof io.tuneledger.ml.AdaptationMetrics) {
             return adaptation(model, details, manifest);
         }
+        if (details.evaluation().test() instanceof io.tuneledger.ml.AnswerMetrics) {
+            return generation(model, details, manifest);
+        }
         if (!(details.evaluation().test() instanceof ClassificationMetrics test)) {
             return retrieval(model, details, manifest);
         }
@@ -176,6 +179,39 @@ public final class ModelCard {
      * The card of an adapted encoder: what adaptation did, how its masked-language-model head began, the test figures
      * beside the frozen encoder's with the same head trained alone.
      */
+    private static JsonObject generation(ModelVersion model, ModelDetails details, DatasetManifest manifest) {
+        io.tuneledger.ml.AnswerMetrics test = (io.tuneledger.ml.AnswerMetrics) details.evaluation().test();
+        String intendedUse = "Answers prompts like those of " + model.datasetName() + " v" + model.datasetVersion()
+                + " in the form of their responses: " + model.baseModel() + " (a decoder language model brought by"
+                + " the enterprise, weights SHA-256 " + model.baseModelSha256() + ") instruction-tuned on its"
+                + " prompt-response pairs. Its answers are generated text to be read and checked by a person, not"
+                + " facts and not decisions.";
+        JsonArrayBuilder samples = Json.createArrayBuilder();
+        test.samples().forEach(x -> samples.add(Json.createObjectBuilder().add("prompt", x.prompt())
+                .add("reference", x.reference()).add("answer", x.answer())));
+        JsonObject evaluationSummary = Json.createObjectBuilder()
+                .add("split", "test")
+                .add("task", "generation")
+                .add("primary", test.summary().keySet().iterator().next())
+                .add("compared", Json.createArrayBuilder().add(row("fine-tuned", test))
+                        .add(row("base model (before fine-tuning)", details.evaluation().baseline().test())))
+                .add("samples", samples)
+                .add("gate", details.gate().toJson())
+                .build();
+        List<String> limitations = new ArrayList<>();
+        limitations.add("Judged on " + test.answers() + " held-out prompts by the overlap of greedy answers with one"
+                + " reference answer each (token F1, exact match, ROUGE-L): a correct answer worded differently"
+                + " scores low, and a fluent wrong one can score well. Read the sample answers.");
+        limitations.add("Prompts and responses longer than " + details.parameters().getOrDefault(
+                TrainingParameters.MAX_LENGTH.name(), "?") + " tokens together were cut for training; answers are"
+                + " at most " + details.parameters().getOrDefault(TrainingParameters.GENERATION_MAX_NEW_TOKENS.name(),
+                TrainingParameters.GENERATION_MAX_NEW_TOKENS.defaultValue()) + " tokens long.");
+        limitations.add("What the base model knew, including its biases, comes from its own training, which"
+                + " Tuneledger did not see: the enterprise that brought it answers for it.");
+        return card(model, manifest, intendedUse, trainingData(model, manifest, false), evaluationSummary,
+                limitations);
+    }
+
     private static JsonObject adaptation(ModelVersion model, ModelDetails details, DatasetManifest manifest) {
         TaskMetrics test = details.evaluation().test();
         String intendedUse = "A base model adapted to the language of " + model.datasetName() + " v"

@@ -27,6 +27,7 @@ public class DjlModelEngine implements ModelEngine {
     private final DjlClassificationTask classification = new DjlClassificationTask();
     private final DjlRetrievalTask retrieval = new DjlRetrievalTask();
     private final DjlAdaptationTask adaptation = new DjlAdaptationTask();
+    private final DjlGenerationTask generation = new DjlGenerationTask();
 
     @Override
     public FineTuningTask task(TaskType type) {
@@ -34,6 +35,7 @@ public class DjlModelEngine implements ModelEngine {
             case CLASSIFICATION -> classification;
             case RETRIEVAL -> retrieval;
             case ADAPTATION -> adaptation;
+            case GENERATION -> generation;
         };
     }
 

@@ -68,7 +68,11 @@ abstract class EncoderRun<E> implements TaskRun {
 
     /** The split's examples; an empty one cannot be trained or measured on. */
     protected List<E> examples(Split split) {
-        List<E> records = splits.get(split);
+        return nonEmpty(splits.get(split), split, spec);
+    }
+
+    /** A split's records, or an {@link IllegalStateException} saying what to do when there are none. */
+    static <T> List<T> nonEmpty(List<T> records, Split split, RunSpec spec) {
         if (records.isEmpty()) {
             throw new IllegalStateException("The " + split.parameterName() + " split of dataset "
                     + spec.datasetRef() + " is empty; prepare a larger dataset or change its split");

@@ -571,7 +571,7 @@ public final class ModelArtifact {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private static void writeJson(Path file, JsonObject object) throws IOException {
+    static void writeJson(Path file, JsonObject object) throws IOException {
         JsonWriterFactory factory = Json.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true));
         StringWriter out = new StringWriter();
         try (JsonWriter writer = factory.createWriter(out)) {

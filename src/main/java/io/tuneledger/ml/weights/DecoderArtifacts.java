@@ -138,6 +138,22 @@ public final class DecoderArtifacts {
                     .add("metadata", Json.createObjectBuilder().add("total_size", totalSize))
                     .add("weight_map", weightMap).build().toString());
         }
+        copyConfigAndTokenizer(dir, baseDir);
+    }
+
+    /**
+     * Writes a fully fine-tuned model (every weight trained) as a model directory: the base's config.json (dtype
+     * float32) and tokenizer files, {@code model.safetensors} in float32. A tied model's output layer is its
+     * embeddings, so it is not written twice.
+     */
+    public static void saveModel(Path dir, Path baseDir, Map<String, Tensor> weights) throws IOException {
+        requireEmpty(dir);
+        SafeTensors.write(dir.resolve(DecoderWeights.SINGLE), weights, Map.of("format", "pt"));
+        copyConfigAndTokenizer(dir, baseDir);
+    }
+
+    /** The base's config.json with dtype float32, and its tokenizer files as they are. */
+    private static void copyConfigAndTokenizer(Path dir, Path baseDir) throws IOException {
         JsonObject original;
         try (Reader in = Files.newBufferedReader(baseDir.resolve(DecoderWeights.CONFIG));
                 JsonReader r = Json.createReader(in)) {
@@ -145,6 +161,11 @@ public final class DecoderArtifacts {
         }
         Files.writeString(dir.resolve(DecoderWeights.CONFIG),
                 Json.createObjectBuilder(original).add("torch_dtype", "float32").build().toString());
+        copyTokenizer(dir, baseDir);
+    }
+
+    /** The base's tokenizer files (those it has), for an artifact that must be usable on its own. */
+    public static void copyTokenizer(Path dir, Path baseDir) throws IOException {
         for (String file : TOKENIZER_FILES) {
             if (Files.isRegularFile(baseDir.resolve(file))) {
                 Files.copy(baseDir.resolve(file), dir.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);

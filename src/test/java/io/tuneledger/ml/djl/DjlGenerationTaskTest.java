@@ -1,0 +1,115 @@
+package io.tuneledger.ml.djl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tuneledger.ml.AnswerMetrics;
+import io.tuneledger.ml.Baseline;
+import io.tuneledger.ml.RunSpec;
+import io.tuneledger.ml.Split;
+import io.tuneledger.ml.StartingPoint;
+import io.tuneledger.ml.TaskRun;
+import io.tuneledger.ml.TrainingConfig;
+import io.tuneledger.ml.TrainingParameters;
+import io.tuneledger.ml.TrainingSession;
+import io.tuneledger.ml.weights.DecoderArtifacts;
+import jakarta.json.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The generation task end to end on the bundled tiny random Qwen2 model and the bundled command questions
+ * (samples/manpages-commands-en.jsonl, a mechanics demonstration): the base model's answers score nothing, LoRA
+ * teaches the answer form and the artifact holds PEFT adapters, tokenizer, and a merged model that answers as the
+ * adapted one does.
+ */
+class DjlGenerationTaskTest {
+
+    static final Path MODEL = Path.of("samples", "models", "tiny-random-qwen2");
+    static final Path SAMPLE = Path.of("samples", "manpages-commands-en.jsonl");
+
+    @TempDir
+    Path dir;
+
+    /** The sample split 8:1:1 by line, as a dataset version's files. */
+    static Path dataset(Path dir) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("dataset"));
+        List<String> lines = Files.readAllLines(SAMPLE);
+        Map<Split, List<String>> out = Map.of(Split.TRAIN, new ArrayList<>(), Split.VALIDATION, new ArrayList<>(),
+                Split.TEST, new ArrayList<>());
+        for (int i = 0; i < lines.size(); i++) {
+            out.get(i % 10 == 8 ? Split.VALIDATION : i % 10 == 9 ? Split.TEST : Split.TRAIN).add(lines.get(i));
+        }
+        for (Split s : Split.values()) {
+            Files.write(data.resolve(s.fileName()), out.get(s));
+        }
+        return data;
+    }
+
+    static TrainingConfig config(TrainingConfig.TrainMode mode) {
+        TrainingConfig base = TrainingConfig.builder().optMode(mode).optEpochs(3).optBatchSize(8)
+                .optLearningRate(2e-2f).optWarmupRatio(0f).optMaxLength(160).build();
+        return base.withTaskSettings(Map.of(TrainingParameters.GENERATION_MAX_NEW_TOKENS.name(), 24,
+                TrainingParameters.LORA_RANK.name(), 8, TrainingParameters.LORA_ALPHA.name(), 16f,
+                TrainingParameters.LORA_DROPOUT.name(), 0f, TrainingParameters.LORA_TARGETS.name(),
+                List.of("query", "value", "o_proj")));
+    }
+
+    @Test
+    void loraLearnsTheAnswerFormAndExportsAdaptersAndAMergedModel() throws Exception {
+        RunSpec spec = new RunSpec(dataset(dir), "commands v1", StartingPoint.of(MODEL.toAbsolutePath(), "tiny"),
+                config(TrainingConfig.TrainMode.LORA));
+        DjlGenerationTask task = new DjlGenerationTask();
+        AnswerMetrics after;
+        Path artifact = dir.resolve("artifact");
+        String sha;
+        Baseline baseline;
+        try (TaskRun run = task.open(spec)) {
+            baseline = run.baseline(dir.resolve("baseline"), () -> false);
+            try (TrainingSession session = run.newSession(dir.resolve("train"))) {
+                while (!session.finished()) {
+                    session.step();
+                }
+                run.loadWeights(session.bestWeights());
+            }
+            after = (AnswerMetrics) run.evaluate(Split.TEST);
+            sha = run.export(artifact, Json.createObjectBuilder().add("task", "generation").build());
+        }
+        AnswerMetrics before = (AnswerMetrics) baseline.test();
+        assertTrue(before.tokenF1() < 0.05, "the random base model answers nothing useful: " + before);
+        assertTrue(after.tokenF1() > before.tokenF1() + 0.2, before.describe() + " -> " + after.describe());
+        assertEquals(5, after.samples().size());
+        assertTrue(after.samples().stream().filter(s -> s.answer().contains("(from ")).count() >= 3,
+                "answers in the trained form: " + after.samples());
+        assertTrue(before.samples().stream().noneMatch(s -> s.answer().contains("(from ")), before.samples()
+                .toString());
+        assertEquals(ModelArtifact.sha256(artifact.resolve(DecoderArtifacts.ADAPTER_WEIGHTS)), sha);
+        for (String f : List.of("adapter_config.json", "tokenizer.json", "tokenizer_config.json", "provenance.json",
+                "SHA256SUMS", "merged/config.json", "merged/model.safetensors", "merged/tokenizer.json")) {
+            assertTrue(Files.isRegularFile(artifact.resolve(f)), f);
+        }
+        assertTrue(Files.notExists(artifact.resolve("model.safetensors")), "adapters only beside merged/");
+        // The merged model, opened as a base model with full fine-tuning's layout, answers as the adapted model did.
+        RunSpec merged = new RunSpec(spec.datasetDir(), spec.datasetRef(), StartingPoint.of(
+                artifact.resolve(DjlGenerationTask.MERGED), "merged"), config(TrainingConfig.TrainMode.FULL));
+        try (TaskRun run = task.open(merged)) {
+            AnswerMetrics again = (AnswerMetrics) run.evaluate(Split.TEST);
+            assertEquals(after.samples(), again.samples());
+            assertEquals(after.tokenF1(), again.tokenF1(), 1e-9);
+        }
+    }
+
+    @Test
+    void aShippedEncoderIsNotADecoder() {
+        RunSpec spec = new RunSpec(dir, "x v1", StartingPoint.of(io.tuneledger.ml.BaseModel.ALL_MINILM_L6_V2),
+                config(TrainingConfig.TrainMode.LORA));
+        var e = assertThrows(IllegalStateException.class, () -> new DjlGenerationTask().open(spec));
+        assertTrue(e.getMessage().contains("base.model must be its directory"), e.getMessage());
+    }
+}
