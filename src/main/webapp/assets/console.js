@@ -625,6 +625,9 @@
           + evaluationFigures.student.texts + ' test texts), '
           + number(evaluationFigures.student.studentParameters) + ' weights against '
           + number(evaluationFigures.student.teacherParameters)) : ''],
+      Array.isArray(evaluationFigures.samples) && evaluationFigures.samples.length
+        ? table(['Prompt', 'Reference', 'Answer (fine-tuned, greedy)'], evaluationFigures.samples.map(x =>
+          [x.prompt, x.reference, x.answer]), { id: 'sample-answers' }) : '',
       Array.isArray(evaluationFigures.perClass) ? table(['Label', 'Precision', 'Recall', 'F1', 'Support'],
         evaluationFigures.perClass.map(c => [c.label, number(c.precision), number(c.recall), number(c.f1),
           number(c.support)]), { id: 'per-label' }) : '',

@@ -88,9 +88,10 @@ public class PrepareDatasetJob implements JobDefinition {
             }
             refuseClassificationOnly(parameters, errors);
         } else {
-            for (String p : List.of("prompt.field", "response.field")) {
-                if (parameters.containsKey(p)) {
-                    errors.add(new ParameterError(p, "applies to task=generation only"));
+            for (var p : List.of(DatasetParameters.PROMPT_FIELD, DatasetParameters.RESPONSE_FIELD)) {
+                String given = parameters.get(p.name());
+                if (given != null && !given.strip().equals(p.defaultValue())) {
+                    errors.add(new ParameterError(p.name(), "applies to task=generation only"));
                 }
             }
         }

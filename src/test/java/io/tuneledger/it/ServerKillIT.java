@@ -308,6 +308,9 @@ class ServerKillIT extends ManualServerIT {
         JsonObject manifest = prepareAndRead(Map.of("dataset.name", data, "task", "generation",
                 "input.path", "manpages-commands-en.jsonl"));
         assertEquals("generation", manifest.getString("task"), manifest::toString);
+        assertEquals("prompt.field", firstErrorParameter(post("/api/jobs/prepare-dataset/executions", parameters(
+                Map.of("dataset.name", data, "input.path", SAMPLE, "prompt.field", "question")))),
+                "prompt.field applies to task=generation only");
         JsonObject first = datasetRecords(data, "latest").get(0);
         assertTrue(first.getString("prompt").startsWith("Which command would you use to "), first::toString);
         assertTrue(first.getString("response").contains("(from "), first::toString);
