@@ -115,12 +115,10 @@ public final class DjlGenerationTask implements FineTuningTask {
         if (files.size() == 1 && files.get(0).getFileName().toString().equals(DecoderWeights.SINGLE)) {
             return ModelArtifact.sha256(files.get(0));
         }
-        StringBuilder listing = new StringBuilder();
-        for (Path f : files.stream().sorted().toList()) {
-            listing.append(ModelArtifact.sha256(f)).append("  ").append(f.getFileName()).append('\n');
-        }
-        return ModelArtifact.sha256(new java.io.ByteArrayInputStream(listing.toString()
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        String listing = ModelArtifact.sha256sums(dir, files.stream().map(f -> f.getFileName().toString()).sorted()
+                .toList());
+        return ModelArtifact.sha256(new java.io.ByteArrayInputStream(listing.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /** A prompt and its reference response, as the dataset version holds them. */
@@ -273,12 +271,13 @@ public final class DjlGenerationTask implements FineTuningTask {
             List<Pair> pairs = pairs(split);
             int maxNew = spec.config().taskSetting(TrainingParameters.GENERATION_MAX_NEW_TOKENS);
             int positions = model.config().maxPositions();
+            // A prompt keeps its end within the positions left for at least min(maxNew, half the positions) new ones.
+            int room = Math.max(1, positions - Math.min(maxNew, positions / 2));
             List<String> answers = new ArrayList<>();
             for (int from = 0; from < pairs.size(); from += BATCH) {
                 List<int[]> prompts = new ArrayList<>();
                 for (Pair p : pairs.subList(from, Math.min(pairs.size(), from + BATCH))) {
                     int[] prompt = promptTokens(p.prompt());
-                    int room = Math.max(1, positions - Math.min(maxNew, positions / 2));
                     prompts.add(prompt.length > room ? Arrays.copyOfRange(prompt, prompt.length - room,
                             prompt.length) : prompt);
                 }
@@ -316,14 +315,10 @@ public final class DjlGenerationTask implements FineTuningTask {
                 weights = DecoderWeights.SINGLE;
             }
             ModelArtifact.writeJson(dir.resolve(ModelArtifact.PROVENANCE), provenance);
-            StringBuilder sums = new StringBuilder();
             try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                    sums.append(ModelArtifact.sha256(f)).append("  ").append(dir.relativize(f).toString()
-                            .replace('\\', '/')).append('\n');
-                }
+                ModelArtifact.writeChecksums(dir, files.filter(Files::isRegularFile).sorted()
+                        .map(f -> dir.relativize(f).toString().replace('\\', '/')).toList());
             }
-            Files.writeString(dir.resolve(ModelArtifact.CHECKSUMS), sums.toString());
             return ModelArtifact.sha256(dir.resolve(weights));
         }
 

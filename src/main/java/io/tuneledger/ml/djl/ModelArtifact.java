@@ -177,11 +177,7 @@ public final class ModelArtifact {
             writePrompts(dir, queryPrefix);
             files.add(SENTENCE_TRANSFORMERS_CONFIG);
         }
-        StringBuilder sums = new StringBuilder();
-        for (String file : files) {
-            sums.append(sha256(dir.resolve(file))).append("  ").append(file).append('\n');
-        }
-        Files.writeString(dir.resolve(CHECKSUMS), sums.toString());
+        writeChecksums(dir, files);
     }
 
     /**
@@ -241,11 +237,24 @@ public final class ModelArtifact {
                 .add("labels", Json.createArrayBuilder(labels))
                 .add("pooling", model.config().pooling().name().toLowerCase())
                 .build());
+        writeChecksums(dir, List.of(ADAPTER_CONFIG, ADAPTER_WEIGHTS, TOKENIZER, PROVENANCE, ADAPTER_BASE));
+    }
+
+    /**
+     * The listing {@code sha256sum} prints for {@code files} (paths relative to {@code dir}, with {@code /}), in the
+     * order given: a {@code <hash>  <file>} line each.
+     */
+    static String sha256sums(Path dir, List<String> files) throws IOException {
         StringBuilder sums = new StringBuilder();
-        for (String file : List.of(ADAPTER_CONFIG, ADAPTER_WEIGHTS, TOKENIZER, PROVENANCE, ADAPTER_BASE)) {
+        for (String file : files) {
             sums.append(sha256(dir.resolve(file))).append("  ").append(file).append('\n');
         }
-        Files.writeString(dir.resolve(CHECKSUMS), sums.toString());
+        return sums.toString();
+    }
+
+    /** Writes {@value #CHECKSUMS} over {@code files} of {@code dir}. */
+    static void writeChecksums(Path dir, List<String> files) throws IOException {
+        Files.writeString(dir.resolve(CHECKSUMS), sha256sums(dir, files));
     }
 
     /** The Hugging Face hub name of a shipped base model, as PEFT's base_model_name_or_path names it. */

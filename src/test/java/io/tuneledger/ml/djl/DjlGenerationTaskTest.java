@@ -105,6 +105,20 @@ class DjlGenerationTaskTest {
         }
     }
 
+    /** The brought weights' SHA-256: the file's, or for shards {@code sha256sum model-*.safetensors | sha256sum}. */
+    @Test
+    void broughtWeightsAreIdentifiedAsSha256sumWould() throws Exception {
+        assertEquals(ModelArtifact.sha256(MODEL.resolve("model.safetensors")),
+                DjlGenerationTask.weightsSha256(MODEL));
+        Path sharded = DecoderParityTest.GOLDEN.resolve("llama-gqa-bf16-sharded");
+        String listing = "";
+        for (String shard : List.of("model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors")) {
+            listing += ModelArtifact.sha256(sharded.resolve(shard)) + "  " + shard + "\n";
+        }
+        assertEquals(ModelArtifact.sha256(new java.io.ByteArrayInputStream(listing.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8))), DjlGenerationTask.weightsSha256(sharded));
+    }
+
     @Test
     void aShippedEncoderIsNotADecoder() {
         RunSpec spec = new RunSpec(dir, "x v1", StartingPoint.of(io.tuneledger.ml.BaseModel.ALL_MINILM_L6_V2),
