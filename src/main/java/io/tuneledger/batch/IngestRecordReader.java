@@ -93,6 +93,10 @@ public class IngestRecordReader extends CheckpointedItemReader<IngestOutcome, So
     String responseField;
 
     @Inject
+    @BatchProperty(name = "messages.field")
+    String messagesField;
+
+    @Inject
     @BatchProperty(name = "max.record.bytes")
     String maxRecordBytes;
 
@@ -123,8 +127,11 @@ public class IngestRecordReader extends CheckpointedItemReader<IngestOutcome, So
     protected void openAt(SourcePosition position) throws Exception {
         String id = DatasetParameters.ID_FIELD.parse(idField);
         TaskType type = TaskType.ofParameter(DatasetParameters.TASK.parse(task));
-        FieldMapping fields = type == TaskType.GENERATION
-                ? FieldMapping.pairs(id, PairFields.generation(DatasetParameters.PROMPT_FIELD.parse(promptField),
+        String messages = DatasetParameters.MESSAGES_FIELD.parse(messagesField);
+        FieldMapping fields = type == TaskType.GENERATION && messages != null
+                ? FieldMapping.pairs(id, PairFields.conversation(messages))
+                : type == TaskType.GENERATION ? FieldMapping.pairs(id, PairFields.generation(
+                        DatasetParameters.PROMPT_FIELD.parse(promptField),
                         DatasetParameters.RESPONSE_FIELD.parse(responseField)))
                 : type == TaskType.RETRIEVAL ? FieldMapping.pairs(id, new PairFields(
                         DatasetParameters.QUERY_FIELD.parse(queryField),

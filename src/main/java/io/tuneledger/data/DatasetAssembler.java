@@ -37,6 +37,8 @@ public final class DatasetAssembler {
     /** The fields of a generation example in the split files. */
     public static final String PROMPT = "prompt";
     public static final String RESPONSE = "response";
+    /** A conversation's messages before its response, in a generation split file (and staging). */
+    public static final String MESSAGES = "messages";
     /** The one label adaptation texts (which have none) carry through de-duplication and the split. */
     public static final String TEXT_LABEL = "text";
 
@@ -78,7 +80,8 @@ public final class DatasetAssembler {
      * Builds the dataset files in {@code out} from {@code staging}. For retrieval, the split files hold pairs and
      * {@value #DOCUMENTS} every document that can be searched: the kept pairs' answers and hard negatives in input
      * order, then the corpus documents read as records, each id once ({@code {"id","text"}}).
-     * For generation, the split files hold {@code {"id","prompt","response","line"}}.
+     * For generation, the split files hold {@code {"id","prompt","messages"?,"response","line"}}: for a conversation,
+     * {@code messages} holds the messages before the response and {@code prompt} their text.
      *
      * @param augmenter augments the train split, or {@code null} (always for retrieval)
      */
@@ -155,8 +158,11 @@ public final class DatasetAssembler {
                 bySplit.merge(split, 1L, Long::sum);
                 if (generation) {
                     QueryPair pair = IngestOutcomes.pairOf(r);
-                    w.write(Json.createObjectBuilder().add("id", pair.id()).add(PROMPT, pair.query())
-                            .add(RESPONSE, pair.document()).add("line", line).build());
+                    JsonObjectBuilder b = Json.createObjectBuilder().add("id", pair.id()).add(PROMPT, pair.query());
+                    if (r.containsKey(MESSAGES)) {
+                        b.add(MESSAGES, r.getJsonArray(MESSAGES));
+                    }
+                    w.write(b.add(RESPONSE, pair.document()).add("line", line).build());
                 } else if (pairs) {
                     QueryPair pair = IngestOutcomes.pairOf(r);
                     w.write(IngestOutcomes.pairFields(pair).add("line", line).build());

@@ -55,6 +55,9 @@ public final class DatasetParameters {
             "Field holding the prompt, the instruction a model is given (task=generation)");
     public static final Parameter<String> RESPONSE_FIELD = Parameter.field("response.field", "response",
             "Field holding the response wanted for the prompt (task=generation)");
+    public static final Parameter<String> MESSAGES_FIELD = Parameter.field("messages.field", null,
+            "Field holding a whole conversation instead of a prompt and a response (task=generation): a JSON array of"
+                    + " {role, content} messages (system, user, assistant) ending with the assistant's response");
     public static final Parameter<String> LABELS = Parameter.of("labels", null,
             "Comma-separated allowed labels; other labels are quarantined (default: any label)",
             v -> Arrays.stream(v.split(",")).anyMatch(String::isBlank)
@@ -98,7 +101,7 @@ public final class DatasetParameters {
     /** Every parameter of prepare-dataset, in the order a form shows them. */
     public static final List<Parameter<?>> ALL = List.of(DATASET_NAME, TASK, INPUT_PATH, INPUT_FORMAT,
             INPUT_DATASOURCE, INPUT_TABLE, ID_FIELD, TEXT_FIELD, LABEL_FIELD, QUERY_FIELD, POSITIVE_FIELD,
-            POSITIVE_ID_FIELD, NEGATIVE_FIELD, PROMPT_FIELD, RESPONSE_FIELD, LABELS, CLEAN, REDACT_PII, BLOCKED_TERMS,
-            TOKENIZER, MAX_TOKENS, MAX_TOKENS_POLICY, MAX_RECORD_BYTES, DEDUPE, DEDUPE_THRESHOLD, SPLIT, SPLIT_SEED, AUGMENT,
-            AUGMENT_FACTOR, AUGMENT_THESAURUS, CHECKPOINT_EVERY_RECORDS);
+            POSITIVE_ID_FIELD, NEGATIVE_FIELD, PROMPT_FIELD, RESPONSE_FIELD, MESSAGES_FIELD, LABELS, CLEAN, REDACT_PII,
+            BLOCKED_TERMS, TOKENIZER, MAX_TOKENS, MAX_TOKENS_POLICY, MAX_RECORD_BYTES, DEDUPE, DEDUPE_THRESHOLD, SPLIT,
+            SPLIT_SEED, AUGMENT, AUGMENT_FACTOR, AUGMENT_THESAURUS, CHECKPOINT_EVERY_RECORDS);
 }

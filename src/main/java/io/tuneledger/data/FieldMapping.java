@@ -24,6 +24,15 @@ public record FieldMapping(String idField, String textField, String labelField, 
         return new FieldMapping(idField, pairs.queryField(), null, Objects.requireNonNull(pairs, "pairs"));
     }
 
+    /**
+     * The field whose value is handed over as JSON text when it is an array or object (a conversation's messages),
+     * or {@code null}: every other field must be a string or a number, so a text field holding an array stays a
+     * record without text.
+     */
+    public String structuredField() {
+        return pairs == null ? null : pairs.messagesField();
+    }
+
     /** Input to be scored: id and text only; any label field is ignored. */
     public static FieldMapping unlabelled(String idField, String textField) {
         return new FieldMapping(idField, textField, null, null);

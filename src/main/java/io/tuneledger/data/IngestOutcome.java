@@ -1,5 +1,6 @@
 package io.tuneledger.data;
 
+import io.tuneledger.ml.Conversation;
 import io.tuneledger.ml.QueryPair;
 import io.tuneledger.ml.TextDocument;
 import java.util.Map;
@@ -12,7 +13,7 @@ public sealed interface IngestOutcome {
 
     long lineNumber();
 
-    /** A retrieval pair parsed: id, query and positive are present. */
+    /** A retrieval or generation pair parsed: id, query (prompt) and positive (response) are present. */
     record AcceptedPair(PairRecord pair) implements IngestOutcome {
         @Override
         public long lineNumber() {
@@ -26,12 +27,18 @@ public sealed interface IngestOutcome {
 
     /**
      * A retrieval pair that passed every rule: its texts as stored; {@code tokens} is the answer's token count, and
-     * {@code truncated} says whether any of its texts was cut to max.tokens.
+     * {@code truncated} says whether any of its texts was cut to max.tokens. For a conversation, {@code prompt} holds
+     * its messages before the response as stored ({@code null} otherwise).
      */
     record PreparedPair(QueryPair pair, long lineNumber, int tokens, boolean truncated,
-            Map<PiiRedactor.Kind, Integer> redactions) implements IngestOutcome {
+            Map<PiiRedactor.Kind, Integer> redactions, Conversation prompt) implements IngestOutcome {
         public PreparedPair {
             redactions = Map.copyOf(redactions);
+        }
+
+        public PreparedPair(QueryPair pair, long lineNumber, int tokens, boolean truncated,
+                Map<PiiRedactor.Kind, Integer> redactions) {
+            this(pair, lineNumber, tokens, truncated, redactions, null);
         }
     }
 

@@ -26,11 +26,16 @@ public final class IngestOutcomes {
     }
 
     /**
-     * {@code {"id","query","doc","positive","negative.doc"?,"negative"?,"line","tokens","truncated","pii"}}: the
-     * pair's fields as the split files of a retrieval dataset hold them, with the staging figures.
+     * {@code {"id","query","doc","positive","negative.doc"?,"negative"?,"messages"?,"line","tokens","truncated",
+     * "pii"}}: the pair's fields as the split files of a retrieval dataset hold them (and a conversation's prompt
+     * messages), with the staging figures.
      */
     public static JsonObject toJson(IngestOutcome.PreparedPair p) {
-        return pairFields(p.pair()).add("line", p.lineNumber()).add("tokens", p.tokens())
+        JsonObjectBuilder b = pairFields(p.pair());
+        if (p.prompt() != null) {
+            b.add(DatasetAssembler.MESSAGES, p.prompt().toJson());
+        }
+        return b.add("line", p.lineNumber()).add("tokens", p.tokens())
                 .add("truncated", p.truncated()).add("pii", pii(p.redactions())).build();
     }
 

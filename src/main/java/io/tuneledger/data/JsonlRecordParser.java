@@ -55,7 +55,9 @@ public final class JsonlRecordParser {
                     "not valid JSON: " + firstLine(e.getMessage())).withExcerptOf(json);
         }
         JsonObject record = object;
-        return RecordFields.toOutcome(n, fields, name -> scalar(record, name));
+        String structured = fields.structuredField();
+        return RecordFields.toOutcome(n, fields, name -> name.equals(structured) ? structured(record, name)
+                : scalar(record, name));
     }
 
     /** A string or number field as text; {@code null} when absent, null or of another type. */
@@ -68,6 +70,15 @@ public final class JsonlRecordParser {
             return num.toString();
         }
         return null;
+    }
+
+    /** An array or object field as its JSON text, a string as itself; {@code null} when absent or null. */
+    private static String structured(JsonObject object, String name) {
+        JsonValue value = object.get(name);
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        return value instanceof JsonString s ? s.getString() : value.toString();
     }
 
     /** A UTF-8 byte order mark at the start of a line (a file's first line, or concatenated files) is not data. */

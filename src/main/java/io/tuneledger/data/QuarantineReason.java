@@ -26,6 +26,12 @@ public enum QuarantineReason {
     MISSING_QUERY,
     /** A retrieval pair's answer (positive) document has no text. */
     EMPTY_POSITIVE,
+    /**
+     * A conversation (task=generation, {@code messages.field}) is missing, is not a JSON array of role and content
+     * messages, or cannot be a training record (no user message, a system message after the first, or not ending
+     * with the assistant's response); the detail says which.
+     */
+    INVALID_MESSAGES,
     /** A relevance judgement names a query or document that the input's files do not hold (BEIR layout). */
     UNKNOWN_REFERENCE
 }

@@ -1,5 +1,6 @@
 package io.tuneledger.data;
 
+import io.tuneledger.ml.Conversation;
 import io.tuneledger.ml.QueryPair;
 import java.util.function.Function;
 
@@ -40,6 +41,9 @@ final class RecordFields {
 
     /** A retrieval pair: query and positive present; the positive's id given or derived from its text. */
     private static IngestOutcome pair(long line, String id, PairFields fields, Function<String, String> field) {
+        if (fields.messagesField() != null) {
+            return conversation(line, id, fields.messagesField(), field.apply(fields.messagesField()));
+        }
         String query = field.apply(fields.queryField());
         String positive = field.apply(fields.positiveField());
         if (query == null || query.isBlank()) {
@@ -64,6 +68,27 @@ final class RecordFields {
         boolean hasNegative = negative != null && !negative.isBlank();
         return new IngestOutcome.AcceptedPair(new PairRecord(new QueryPair(id, query, documentId, positive,
                 hasNegative ? derivedId(negative) : null, hasNegative ? negative : null), line));
+    }
+
+    /**
+     * A conversation (task=generation): a JSON array of messages ending with the assistant's response; the pair holds
+     * the conversation's text as its prompt, the response as its answer, and the conversation itself.
+     */
+    private static IngestOutcome conversation(long line, String id, String field, String json) {
+        if (json == null || json.isBlank()) {
+            return new IngestOutcome.Quarantined(line, id, QuarantineReason.INVALID_MESSAGES,
+                    "field '" + field + "' is missing or blank");
+        }
+        Conversation conversation;
+        try {
+            conversation = Conversation.parse(json).checkedAsRecord();
+        } catch (IllegalArgumentException e) {
+            return new IngestOutcome.Quarantined(line, id, QuarantineReason.INVALID_MESSAGES,
+                    "field '" + field + "': " + e.getMessage()).withExcerptOf(json);
+        }
+        String response = conversation.response();
+        return new IngestOutcome.AcceptedPair(new PairRecord(new QueryPair(id, conversation.prompt().text(),
+                derivedId(response), response), line, conversation));
     }
 
     /**

@@ -1,8 +1,11 @@
 package io.tuneledger.data;
 
+import io.tuneledger.ml.Conversation;
 import io.tuneledger.ml.QueryPair;
 import io.tuneledger.ml.TextDocument;
 import io.tuneledger.ml.TokenCounter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -105,6 +108,9 @@ public final class RecordPreparer {
     }
 
     private IngestOutcome prepare(PairRecord r) {
+        if (r.conversation() != null) {
+            return prepareConversation(r);
+        }
         QueryPair p = r.pair();
         Checked query = check(r.lineNumber(), p.id(), p.query(), QuarantineReason.MISSING_QUERY, "the query: ");
         if (query.quarantined() != null) {
@@ -132,6 +138,38 @@ public final class RecordPreparer {
                 negative == null ? null : p.negativeId(), negative == null ? null : negative.text()), r.lineNumber(),
                 answer.tokens(), query.truncated() || answer.truncated() || negative != null && negative.truncated(),
                 redactions);
+    }
+
+    /**
+     * A conversation: each message passes the rules on its own (a blocked term or a message left empty quarantines
+     * the record, naming the message), so cleaning and redaction never run across two messages or a role.
+     */
+    private IngestOutcome prepareConversation(PairRecord r) {
+        QueryPair p = r.pair();
+        List<Conversation.Message> messages = r.conversation().messages();
+        List<Conversation.Message> kept = new ArrayList<>();
+        Map<PiiRedactor.Kind, Integer> redactions = new java.util.EnumMap<>(PiiRedactor.Kind.class);
+        boolean truncated = false;
+        int responseTokens = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            Conversation.Message m = messages.get(i);
+            boolean response = i == messages.size() - 1;
+            Checked c = check(r.lineNumber(), p.id(), m.content(), response ? QuarantineReason.EMPTY_POSITIVE
+                    : QuarantineReason.INVALID_MESSAGES, response ? "the response: "
+                    : "message " + (i + 1) + " (" + m.role() + "): ");
+            if (c.quarantined() != null) {
+                return c.quarantined();
+            }
+            c.redactions().forEach((k, n) -> redactions.merge(k, n, Integer::sum));
+            truncated |= c.truncated();
+            responseTokens = c.tokens();
+            kept.add(new Conversation.Message(m.role(), c.text()));
+        }
+        Conversation cleaned = new Conversation(kept);
+        String response = cleaned.response();
+        Conversation prompt = cleaned.prompt();
+        return new IngestOutcome.PreparedPair(new QueryPair(p.id(), prompt.text(), p.documentId(), response),
+                r.lineNumber(), responseTokens, truncated, redactions, prompt);
     }
 
     private IngestOutcome prepare(IngestOutcome.AcceptedDocument d) {

@@ -87,10 +87,18 @@ public class PrepareDatasetJob implements JobDefinition {
                 return errors;
             }
             refuseClassificationOnly(parameters, errors);
+            if (given(parameters, DatasetParameters.MESSAGES_FIELD)) {
+                for (var p : List.of(DatasetParameters.PROMPT_FIELD, DatasetParameters.RESPONSE_FIELD)) {
+                    if (given(parameters, p)) {
+                        errors.add(new ParameterError(p.name(), "cannot be given with messages.field: a conversation"
+                                + " holds its prompt and its response (the last message)"));
+                    }
+                }
+            }
         } else {
-            for (var p : List.of(DatasetParameters.PROMPT_FIELD, DatasetParameters.RESPONSE_FIELD)) {
-                String given = parameters.get(p.name());
-                if (given != null && !given.strip().equals(p.defaultValue())) {
+            for (var p : List.of(DatasetParameters.PROMPT_FIELD, DatasetParameters.RESPONSE_FIELD,
+                    DatasetParameters.MESSAGES_FIELD)) {
+                if (given(parameters, p)) {
                     errors.add(new ParameterError(p.name(), "applies to task=generation only"));
                 }
             }
@@ -126,6 +134,12 @@ public class PrepareDatasetJob implements JobDefinition {
             resolve(parameters, "augment.thesaurus", errors);
         }
         return errors;
+    }
+
+    /** Whether {@code p} is given with a value other than its default (the launcher fills defaults in). */
+    private static boolean given(Map<String, String> parameters, Parameter<?> p) {
+        String value = parameters.get(p.name());
+        return value != null && !value.isBlank() && !value.strip().equals(p.defaultValue());
     }
 
     /** {@code augment} and {@code labels} apply to labelled texts only. */
@@ -179,7 +193,8 @@ public class PrepareDatasetJob implements JobDefinition {
                 List<String> header = csv.header();
                 List<String> named = new ArrayList<>(retrieval ? List.of("id.field", "query.field", "positive.field")
                         : TaskType.GENERATION.id().equals(parameters.get("task"))
-                        ? List.of("id.field", "prompt.field", "response.field")
+                        ? given(parameters, DatasetParameters.MESSAGES_FIELD) ? List.of("id.field", "messages.field")
+                        : List.of("id.field", "prompt.field", "response.field")
                         : TaskType.ADAPTATION.id().equals(parameters.get("task")) ? List.of("id.field", "text.field")
                         : List.of("id.field", "text.field", "label.field"));
                 for (String optional : retrieval ? List.of("positive.id.field", "negative.field") : List.<String>of()) {

@@ -1,6 +1,7 @@
 package io.tuneledger.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
@@ -314,6 +315,22 @@ class ServerKillIT extends ManualServerIT {
         JsonObject first = datasetRecords(data, "latest").get(0);
         assertTrue(first.getString("prompt").startsWith("Which command would you use to "), first::toString);
         assertTrue(first.getString("response").contains("(from "), first::toString);
+        // The same questions as conversations (messages.field): the package is asked for in a second turn.
+        String chats = unique("gen-chats");
+        Map<String, String> chat = Map.of("dataset.name", chats, "task", "generation", "input.path",
+                "manpages-chat-en.jsonl", "messages.field", "messages");
+        assertEquals("prompt.field", firstErrorParameter(post("/api/jobs/prepare-dataset/executions", parameters(
+                with(chat, "prompt.field", "question")))), "a conversation holds its own prompt");
+        assertEquals("messages.field", firstErrorParameter(post("/api/jobs/prepare-dataset/executions", parameters(
+                Map.of("dataset.name", chats, "input.path", SAMPLE, "messages.field", "messages")))));
+        JsonObject chatCounts = prepareAndRead(chat).getJsonObject("counts");
+        assertEquals(0, chatCounts.getInt("quarantined"), chatCounts::toString);
+        assertTrue(chatCounts.getInt("records") > 350, chatCounts::toString);
+        JsonObject talk = datasetRecords(chats, "latest").get(0);
+        assertEquals(List.of("system", "user", "assistant", "user"), talk.getJsonArray("messages").stream()
+                .map(m -> m.asJsonObject().getString("role")).toList(), talk::toString);
+        assertTrue(talk.getString("prompt").startsWith("system: You name Debian commands"), talk::toString);
+        assertFalse(talk.getString("response").isBlank(), talk::toString);
 
         Map<String, String> gen = Map.of("dataset.name", data, "base.model", "models/tiny-random-qwen2",
                 "train.mode", "lora", "lora.targets", "query,value,o_proj", "train.epochs", "3",

@@ -8,6 +8,7 @@ import io.tuneledger.data.JsonlFiles;
 import io.tuneledger.ml.AnswerMetrics;
 import io.tuneledger.ml.Baseline;
 import io.tuneledger.ml.ChatTemplate;
+import io.tuneledger.ml.Conversation;
 import io.tuneledger.ml.DecoderConfig;
 import io.tuneledger.ml.FineTuningTask;
 import io.tuneledger.ml.GenerationSettings;
@@ -46,9 +47,9 @@ import java.util.stream.Stream;
  * reference responses ({@link AnswerMetrics}: token F1 first), before (the base model as brought) and after; saved in
  * Hugging Face layout: PEFT's adapter files and the merged model under {@value #MERGED}, or the whole fine-tuned model.
  *
- * <p>A prompt is put to the model through the chat template of its tokenizer_config.json (one user message and the
- * assistant's turn opened), or, for a model without one, as its text and a new line; the response the model learns is
- * the response's tokens and the end-of-sequence token.
+ * <p>A prompt is put to the model through the chat template of its tokenizer_config.json (one user message, or a
+ * conversation's messages, and the assistant's turn opened), or, for a model without one, as its text and a new line;
+ * the response the model learns is the response's tokens and the end-of-sequence token.
  */
 public final class DjlGenerationTask implements FineTuningTask {
 
@@ -93,7 +94,9 @@ public final class DjlGenerationTask implements FineTuningTask {
         for (Split split : Split.values()) {
             List<Pair> pairs = new ArrayList<>();
             JsonlFiles.forEach(spec.datasetDir().resolve(split.fileName()), o -> pairs.add(new Pair(
-                    o.getString(DatasetAssembler.PROMPT), o.getString(DatasetAssembler.RESPONSE))));
+                    o.getString(DatasetAssembler.PROMPT), o.containsKey(DatasetAssembler.MESSAGES)
+                            ? Conversation.of(o.getJsonArray(DatasetAssembler.MESSAGES)) : null,
+                    o.getString(DatasetAssembler.RESPONSE))));
             splits.put(split, pairs);
         }
         return new GenerationRun(spec, spec.start().directory(), splits);
@@ -121,8 +124,27 @@ public final class DjlGenerationTask implements FineTuningTask {
                 java.nio.charset.StandardCharsets.UTF_8)));
     }
 
-    /** A prompt and its reference response, as the dataset version holds them. */
-    record Pair(String prompt, String response) {
+    /**
+     * A prompt and its reference response, as the dataset version holds them; for a conversation, {@code messages}
+     * holds the messages before the response and {@code prompt} their text ({@code null} messages otherwise).
+     */
+    record Pair(String prompt, Conversation messages, String response) {
+    }
+
+    /**
+     * The prompt as the model reads it: one user message (or a conversation's messages) through the model's chat
+     * template with the assistant's turn opened; without a template, the prompt's text and a new line (a
+     * conversation's {@code role: text} lines and {@code assistant: }).
+     */
+    static String promptText(Pair p, ChatTemplate template, String eosToken) {
+        if (template == null) {
+            return p.messages() == null ? p.prompt() + "\n"
+                    : p.messages().text() + "\n" + Conversation.ASSISTANT + ": ";
+        }
+        List<Map<String, Object>> messages = p.messages() != null ? p.messages().forTemplate()
+                : List.of(Map.of("role", Conversation.USER, "content", p.prompt()));
+        return template.render(messages, true, Map.of("eos_token", eosToken == null ? "" : eosToken,
+                "bos_token", ""));
     }
 
     /** The decoder loaded from the brought directory with its tokenizer and template, and the splits' pairs. */
@@ -207,12 +229,8 @@ public final class DjlGenerationTask implements FineTuningTask {
             return EncoderRun.nonEmpty(splits.get(split), split, spec);
         }
 
-        /** The prompt as the model reads it: through its chat template, or its text and a new line. */
-        private int[] promptTokens(String prompt) {
-            String text = template == null ? prompt + "\n" : template.render(List.of(Map.of("role", "user",
-                    "content", prompt)), true, Map.of("eos_token", tokenizer.eosToken() == null ? ""
-                    : tokenizer.eosToken(), "bos_token", ""));
-            return tokenizer.encode(text);
+        private int[] promptTokens(Pair p) {
+            return tokenizer.encode(promptText(p, template, tokenizer.eosToken()));
         }
 
         /**
@@ -225,7 +243,7 @@ public final class DjlGenerationTask implements FineTuningTask {
             List<GenerationObjective.Example> out = new ArrayList<>();
             int cut = 0;
             for (Pair p : pairs(split)) {
-                int[] prompt = promptTokens(p.prompt());
+                int[] prompt = promptTokens(p);
                 int[] answer = tokenizer.encode(p.response());
                 int[] response = Arrays.copyOf(answer, answer.length + 1);
                 response[answer.length] = endToken;
@@ -277,7 +295,7 @@ public final class DjlGenerationTask implements FineTuningTask {
             for (int from = 0; from < pairs.size(); from += BATCH) {
                 List<int[]> prompts = new ArrayList<>();
                 for (Pair p : pairs.subList(from, Math.min(pairs.size(), from + BATCH))) {
-                    int[] prompt = promptTokens(p.prompt());
+                    int[] prompt = promptTokens(p);
                     prompts.add(prompt.length > room ? Arrays.copyOfRange(prompt, prompt.length - room,
                             prompt.length) : prompt);
                 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tuneledger.ml.AnswerMetrics;
 import io.tuneledger.ml.Baseline;
+import io.tuneledger.ml.ChatTemplate;
+import io.tuneledger.ml.Conversation;
 import io.tuneledger.ml.RunSpec;
 import io.tuneledger.ml.Split;
 import io.tuneledger.ml.StartingPoint;
@@ -33,14 +35,18 @@ class DjlGenerationTaskTest {
 
     static final Path MODEL = Path.of("samples", "models", "tiny-random-qwen2");
     static final Path SAMPLE = Path.of("samples", "manpages-commands-en.jsonl");
+    static final Path CHAT_SAMPLE = Path.of("samples", "manpages-chat-en.jsonl");
 
     @TempDir
     Path dir;
 
     /** The sample split 8:1:1 by line, as a dataset version's files. */
     static Path dataset(Path dir) throws Exception {
-        Path data = Files.createDirectories(dir.resolve("dataset"));
-        List<String> lines = Files.readAllLines(SAMPLE);
+        return splitByLine(Files.createDirectories(dir.resolve("dataset")), Files.readAllLines(SAMPLE));
+    }
+
+    /** Lines split 8:1:1 by their place, written as a dataset version's split files in {@code data}. */
+    static Path splitByLine(Path data, List<String> lines) throws Exception {
         Map<Split, List<String>> out = Map.of(Split.TRAIN, new ArrayList<>(), Split.VALIDATION, new ArrayList<>(),
                 Split.TEST, new ArrayList<>());
         for (int i = 0; i < lines.size(); i++) {
@@ -117,6 +123,56 @@ class DjlGenerationTaskTest {
         }
         assertEquals(ModelArtifact.sha256(new java.io.ByteArrayInputStream(listing.getBytes(
                 java.nio.charset.StandardCharsets.UTF_8))), DjlGenerationTask.weightsSha256(sharded));
+    }
+
+    /**
+     * Conversations (samples/manpages-chat-en.jsonl: a system message, a question, the command, a follow-up
+     * question; the package is the response): the whole conversation reaches the model through its chat template,
+     * and LoRA learns the last answer.
+     */
+    @Test
+    void conversationsAreRenderedThroughTheChatTemplateAndLearned() throws Exception {
+        List<String> lines = Files.readAllLines(CHAT_SAMPLE);
+        List<String> records = new ArrayList<>();
+        for (String line : lines) {
+            var o = Json.createReader(new java.io.StringReader(line)).readObject();
+            Conversation c = Conversation.of(o.getJsonArray("messages")).checkedAsRecord();
+            records.add(Json.createObjectBuilder().add("id", o.getString("id")).add("prompt", c.prompt().text())
+                    .add("messages", c.prompt().toJson()).add("response", c.response()).build().toString());
+        }
+        Path data = splitByLine(Files.createDirectories(dir.resolve("chat")), records);
+        var first = Conversation.parse(Json.createReader(new java.io.StringReader(lines.get(0))).readObject()
+                .getJsonArray("messages").toString());
+        ChatTemplate template = ChatTemplate.parse(Json.createReader(Files.newBufferedReader(MODEL.resolve(
+                "tokenizer_config.json"))).readObject().getString("chat_template"));
+        assertEquals("<|im_start|>system\nYou name Debian commands and the packages they come from.<|im_end|>\n"
+                + "<|im_start|>user\nWhich command would you use to check file types and compare values?<|im_end|>\n"
+                + "<|im_start|>assistant\ntest<|im_end|>\n<|im_start|>user\nWhich package is it from?<|im_end|>\n"
+                + "<|im_start|>assistant\n", DjlGenerationTask.promptText(new DjlGenerationTask.Pair(
+                        first.prompt().text(), first.prompt(), first.response()), template, "<|im_end|>"));
+        assertEquals("user: Hello\nassistant: ", DjlGenerationTask.promptText(new DjlGenerationTask.Pair(
+                "user: Hello", new Conversation(List.of(new Conversation.Message("user", "Hello"))), "Hi"), null,
+                null), "without a template: the conversation's lines and the assistant's turn");
+
+        TrainingConfig config = TrainingConfig.builder().optMode(TrainingConfig.TrainMode.LORA).optEpochs(2)
+                .optBatchSize(8).optLearningRate(2e-2f).optWarmupRatio(0f).optMaxLength(256).build()
+                .withTaskSettings(config(TrainingConfig.TrainMode.LORA).taskSettings());
+        RunSpec spec = new RunSpec(data, "chat v1", StartingPoint.of(MODEL.toAbsolutePath(), "tiny"), config);
+        AnswerMetrics before;
+        AnswerMetrics after;
+        try (TaskRun run = new DjlGenerationTask().open(spec)) {
+            before = (AnswerMetrics) run.evaluate(Split.TEST);
+            try (TrainingSession session = run.newSession(dir.resolve("chat-train"))) {
+                while (!session.finished()) {
+                    session.step();
+                }
+                run.loadWeights(session.bestWeights());
+            }
+            after = (AnswerMetrics) run.evaluate(Split.TEST);
+        }
+        assertTrue(after.tokenF1() > before.tokenF1() + 0.2, before.describe() + " -> " + after.describe());
+        assertTrue(after.samples().get(0).prompt().startsWith("system: You name Debian commands"),
+                "the report shows the conversation: " + after.samples().get(0));
     }
 
     @Test
