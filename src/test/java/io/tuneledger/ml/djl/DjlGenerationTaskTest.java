@@ -154,7 +154,7 @@ class DjlGenerationTaskTest {
                 "user: Hello", new Conversation(List.of(new Conversation.Message("user", "Hello"))), "Hi"), null,
                 null), "without a template: the conversation's lines and the assistant's turn");
 
-        TrainingConfig config = TrainingConfig.builder().optMode(TrainingConfig.TrainMode.LORA).optEpochs(2)
+        TrainingConfig config = TrainingConfig.builder().optMode(TrainingConfig.TrainMode.LORA).optEpochs(1)
                 .optBatchSize(8).optLearningRate(2e-2f).optWarmupRatio(0f).optMaxLength(256).build()
                 .withTaskSettings(config(TrainingConfig.TrainMode.LORA).taskSettings());
         RunSpec spec = new RunSpec(data, "chat v1", StartingPoint.of(MODEL.toAbsolutePath(), "tiny"), config);
