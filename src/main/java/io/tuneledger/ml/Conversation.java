@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -116,12 +115,6 @@ public record Conversation(List<Message> messages) {
     /** The last message's text: what the model learns to answer. */
     public String response() {
         return messages.get(messages.size() - 1).content();
-    }
-
-    /** The same roles with each text mapped (cleaned, redacted). */
-    public Conversation map(UnaryOperator<String> content) {
-        return new Conversation(messages.stream().map(m -> new Message(m.role(), content.apply(m.content())))
-                .toList());
     }
 
     /**
