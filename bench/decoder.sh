@@ -22,7 +22,7 @@ if [ ! -f "$MODEL/config.json" ]; then
 fi
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "Load before the run: $load (should be near 0)"
-MALLOC=(MALLOC_MMAP_THRESHOLD_=67108864 MALLOC_TRIM_THRESHOLD_=268435456)
+MALLOC=(MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=67108864 MALLOC_TRIM_THRESHOLD_=268435456)
 ARGS=("$STEPS" "$BATCH" "$LENGTH" "$PROMPT" "$NEW")
 echo "Plain PyTorch ..."
 baseline=$(env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 bench/decoder_reference.py \

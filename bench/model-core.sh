@@ -25,7 +25,7 @@ JAVA_BENCH=(java -Xmx2g -Dai.djl.offline=true -DDJL_CACHE_DIR=target/djl-cache
   -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" io.tuneledger.bench.ModelCoreBench)
 # Tuneledger runs with the glibc allocator settings its server is started with (bin/tuneledger, docs/operations.md);
 # the baseline runs as plain PyTorch runs by default, and once more with the same settings, for a like-for-like figure.
-MALLOC=(MALLOC_MMAP_THRESHOLD_=67108864 MALLOC_TRIM_THRESHOLD_=268435456)
+MALLOC=(MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=67108864 MALLOC_TRIM_THRESHOLD_=268435456)
 BASELINE=(env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 bench/pytorch_baseline.py
   "$STEPS" "$BATCHES")
 # Speed: two rounds, baselines and Tuneledger alternating, best of each (this machine varies by several percent).
