@@ -4,10 +4,11 @@
 # training and of a long inference run. Writes bench/results-model-core.md. Run it on an idle machine: two heavy
 # processes at once slow each other down several times.
 #
-#   bench/model-core.sh                 # defaults: 12 training steps, 12 inference batches, 100,000 sentences
-#   STEPS=20 LONG=20000 bench/model-core.sh
+#   bench/model-core.sh                 # defaults: 4 rounds, 12 training steps, 12 inference batches, 100,000 sentences
+#   ROUNDS=2 STEPS=20 LONG=20000 bench/model-core.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROUNDS="${ROUNDS:-4}"
 STEPS="${STEPS:-12}"
 BATCHES="${BATCHES:-12}"
 LONG="${LONG:-100000}"
@@ -28,9 +29,10 @@ JAVA_BENCH=(java -Xmx2g -Dai.djl.offline=true -DDJL_CACHE_DIR=target/djl-cache
 MALLOC=(MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=67108864 MALLOC_TRIM_THRESHOLD_=268435456)
 BASELINE=(env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 bench/pytorch_baseline.py
   "$STEPS" "$BATCHES")
-# Speed: two rounds, baselines and Tuneledger alternating, best of each (this machine varies by several percent).
+# Speed: rounds of baselines and Tuneledger alternating; the median of the rounds is the figure, each round is shown
+# (a 2-core VM varies by about +-10 % from one run to the next, so one pair of runs cannot decide a few percent).
 baseline="" tuned="" djl=""
-for round in 1 2; do
+for round in $(seq "$ROUNDS"); do
   echo "Round $round: plain PyTorch ..."
   baseline+=$("${BASELINE[@]}")$'\n'
   echo "Round $round: plain PyTorch with Tuneledger's allocator settings ..."
@@ -46,11 +48,16 @@ memory=$(env "${MALLOC[@]}" java -Xms1g -Xmx1g -XX:+AlwaysPreTouch "${JAVA_BENCH
 echo "$baseline$tuned$djl$memory"
 
 val() { echo "$1" | sed -n "s/^$2=//p" | sed -n 1p; }
-lowest() { echo "$1" | sed -n "s/^$2=//p" | sort -g | sed -n 1p; }
+nth() { echo "$1" | sed -n "s/^$2=//p" | sed -n "$3p"; }
 highest() { echo "$1" | sed -n "s/^$2=//p" | sort -g | tail -n 1; }
-b_train=$(lowest "$baseline" train_seconds_per_step); d_train=$(lowest "$djl" train_seconds_per_step)
-t_train=$(lowest "$tuned" train_seconds_per_step); t_inf=$(highest "$tuned" inference_sentences_per_second)
-b_inf=$(highest "$baseline" inference_sentences_per_second); d_inf=$(highest "$djl" inference_sentences_per_second)
+median() {
+  echo "$1" | sed -n "s/^$2=//p" | sort -g | awk -v f="$3" '{ a[NR] = $1 }
+    END { printf f, NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+b_train=$(median "$baseline" train_seconds_per_step %.3f); d_train=$(median "$djl" train_seconds_per_step %.3f)
+t_train=$(median "$tuned" train_seconds_per_step %.3f); t_inf=$(median "$tuned" inference_sentences_per_second %.1f)
+b_inf=$(median "$baseline" inference_sentences_per_second %.1f)
+d_inf=$(median "$djl" inference_sentences_per_second %.1f)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
 flags=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|avx512f|fma)$' | tr '\n' ' ')
@@ -60,8 +67,9 @@ flags=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|avx512f|
   echo "Run $(date -u +%Y-%m-%dT%H:%MZ) by bench/model-core.sh on $(nproc) cores ($cpu; $flags)."
   echo "Load average before the run: $load."
   echo "Baseline: plain PyTorch $(val "$baseline" torch_version) (Debian, OpenBLAS) in the same run, same shapes;"
-  echo "two rounds alternating baseline and Tuneledger, the best of each shown. Training: median step after two"
-  echo "warm-up steps of $STEPS; inference: $BATCHES batches after one warm-up batch, measured before training."
+  echo "$ROUNDS rounds alternating baseline and Tuneledger, each figure the median of the rounds (every round below)."
+  echo "Training: median step after two warm-up steps of $STEPS; inference: $BATCHES batches after one warm-up batch,"
+  echo "measured before training."
   echo
   echo "| figure | plain PyTorch | Tuneledger (DJL) | ratio |"
   echo "|---|---|---|---|"
@@ -76,6 +84,15 @@ flags=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|avx512f|
   echo "|---|---|---|---|"
   echo "| MiniLM training, s/step (16 x 128, AdamW, clipping) | $t_train | $d_train | $(ratio "$d_train" "$t_train") x the time |"
   echo "| MiniLM inference, sentences/s (32 x 128) | $t_inf | $d_inf | $(ratio "$d_inf" "$t_inf") x the speed |"
+  echo
+  echo "Training, s/step, round by round:"
+  echo
+  echo "| round | plain PyTorch | same allocator settings | Tuneledger (DJL) | ratio to plain PyTorch |"
+  echo "|---|---|---|---|---|"
+  for i in $(seq "$ROUNDS"); do
+    b=$(nth "$baseline" train_seconds_per_step "$i"); d=$(nth "$djl" train_seconds_per_step "$i")
+    echo "| $i | $b | $(nth "$tuned" train_seconds_per_step "$i") | $d | $(ratio "$d" "$b") |"
+  done
   echo
   echo "Long run: Java heap fixed at 1 GB and pre-touched, so changes in resident memory are native memory."
   echo
