@@ -47,8 +47,8 @@ memory=$(env "${MALLOC[@]}" java -Xms1g -Xmx1g -XX:+AlwaysPreTouch "${JAVA_BENCH
   | grep '=')
 echo "$baseline$tuned$djl$memory"
 
-val() { echo "$1" | sed -n "s/^$2=//p" | sed -n 1p; }
 nth() { echo "$1" | sed -n "s/^$2=//p" | sed -n "$3p"; }
+val() { nth "$1" "$2" 1; }
 highest() { echo "$1" | sed -n "s/^$2=//p" | sort -g | tail -n 1; }
 median() {
   echo "$1" | sed -n "s/^$2=//p" | sort -g | awk -v f="$3" '{ a[NR] = $1 }
