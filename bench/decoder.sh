@@ -22,13 +22,14 @@ if [ ! -f "$MODEL/config.json" ]; then
 fi
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "Load before the run: $load (should be near 0)"
-MALLOC=(MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=67108864 MALLOC_TRIM_THRESHOLD_=268435456)
+# Tuneledger runs in its server's native environment (bin/native-env).
+source bin/native-env
 ARGS=("$STEPS" "$BATCH" "$LENGTH" "$PROMPT" "$NEW")
 echo "Plain PyTorch ..."
 baseline=$(env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 bench/decoder_reference.py \
   speed "$MODEL" "${ARGS[@]}")
 echo "Tuneledger (DJL) ..."
-djl=$(env "${MALLOC[@]}" java -Xmx3g -Dai.djl.offline=true -DDJL_CACHE_DIR=target/djl-cache \
+djl=$(tuneledger_native_env "$PWD"; java -Xmx3g -Dai.djl.offline=true -DDJL_CACHE_DIR=target/djl-cache \
   -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" io.tuneledger.bench.DecoderBench \
   "$MODEL" "${ARGS[@]}" 2>/dev/null | grep '=')
 echo "$baseline"$'\n'"$djl"

@@ -19,6 +19,9 @@ TOKENS="${TOKENS:-128}"
 OUT=bench/results-distill.md
 
 mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+# Tuneledger runs in its server's native environment (bin/native-env: allocator settings, MKL's code path).
+source bin/native-env
+tuneledger_native_env "$PWD"
 echo "Load before the run: $(cut -d' ' -f1-3 /proc/loadavg) (should be near 0)"
 rows=$(java -Xmx4g -Dai.djl.offline=true -DDJL_CACHE_DIR=target/djl-cache \
   -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" io.tuneledger.bench.DistillBench \

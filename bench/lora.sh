@@ -19,6 +19,9 @@ RANK="${RANK:-8}"
 OUT=bench/results-lora.md
 
 mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+# Tuneledger runs in its server's native environment (bin/native-env: allocator settings, MKL's code path).
+source bin/native-env
+tuneledger_native_env "$PWD"
 echo "Load before the run: $(cut -d' ' -f1-3 /proc/loadavg) (should be near 0)"
 run() {
   java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dai.djl.offline=true -DDJL_CACHE_DIR=target/djl-cache \

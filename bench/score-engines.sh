@@ -17,6 +17,9 @@ BATCHES="${BATCHES:-2}"
 OUT=bench/results-score-engines.md
 
 mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+# Tuneledger runs in its server's native environment (bin/native-env: allocator settings, MKL's code path).
+source bin/native-env
+tuneledger_native_env "$PWD"
 echo "Load before the run: $(cut -d' ' -f1-3 /proc/loadavg) (should be near 0)"
 r=$(java -Xmx3g -Dai.djl.offline=true -DDJL_CACHE_DIR=target/djl-cache \
   -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" io.tuneledger.bench.ScoreEnginesBench \
@@ -37,6 +40,8 @@ flags=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|avx512f|
   echo "(128 tokens) on $TRAIN mails of $(basename "$DATA") ($(val train_seconds) s); held out: $(val held_out) mails."
   echo "The peer is ONNX Runtime $(grep -o 'version.onnxruntime>[^<]*' pom.xml | cut -d'>' -f2) (Java API) running"
   echo "the stock all-MiniLM-L6-v2 ONNX file of the base model's jar: the same encoder without the head, fp32."
+  echo "The process runs in the server's native environment (bin/native-env); matrix products:"
+  echo "$(val matrix_products)."
   echo
   echo "## Speed, sentences/s (ratio: against the peer in the same run)"
   echo

@@ -15,6 +15,7 @@ import io.tuneledger.ml.TrainingParameters;
 import io.tuneledger.ml.djl.BatchPredictor;
 import io.tuneledger.ml.djl.BertClassifierModel;
 import io.tuneledger.ml.djl.FineTuner;
+import io.tuneledger.ml.djl.MatrixProducts;
 import io.tuneledger.ml.djl.ModelArtifact;
 import io.tuneledger.ml.djl.TextTokenizer;
 import io.tuneledger.ml.djl.TokenBatch;
@@ -82,6 +83,7 @@ public final class ScoreEnginesBench {
         Path work = Files.createTempDirectory("score-engines-bench");
         Path modelDir = work.resolve("model");
         System.out.println("labels=" + labels);
+        System.out.println("matrix_products=" + MatrixProducts.describe());
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
                 TextTokenizer tokenizer = tokenizer(tokenizerJson, 128);
                 BertClassifierModel model = BertClassifierModel.create(manager, base.config(), 2, encoder, null, 42)) {

@@ -55,6 +55,7 @@ public class DjlModelEngine implements ModelEngine {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("djl", Engine.getDjlVersion());
         v.put("pytorch", Engine.getEngine("PyTorch").getVersion());
+        v.put("matrixProducts", MatrixProducts.describe());
         return v;
     }
 
