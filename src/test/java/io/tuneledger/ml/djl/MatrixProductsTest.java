@@ -16,14 +16,17 @@ class MatrixProductsTest {
             "flags\t\t: avx2 avx512f avx512dq avx512cd avx512bw avx512vl");
 
     @Test
-    void theAvx512PathOnlyWhereTheLibraryIsMappedAndTheProcessorIsNotIntelsAndHasAvx512() {
-        assertEquals(MatrixProducts.AVX512, MatrixProducts.describe(List.of(TORCH, LIB), AMD_AVX512));
-        assertEquals(MatrixProducts.OWN_CHOICE, MatrixProducts.describe(List.of(TORCH), AMD_AVX512));
-        String unchanged = MatrixProducts.OWN_CHOICE + " (libtuneledger-mkl.so changes nothing on this processor)";
-        assertEquals(unchanged, MatrixProducts.describe(List.of(TORCH, LIB), AMD_AVX2));
-        assertEquals(unchanged, MatrixProducts.describe(List.of(TORCH, LIB), INTEL_AVX512));
+    void theAvx512PathOnlyWhereTheLibraryIsMappedAndOnAndTheProcessorIsNotIntelsAndHasAvx512() {
+        assertEquals(MatrixProducts.AVX512, MatrixProducts.describe(List.of(TORCH, LIB), AMD_AVX512, null));
+        assertEquals(MatrixProducts.OWN_CHOICE, MatrixProducts.describe(List.of(TORCH), AMD_AVX512, null));
+        String unchanged = MatrixProducts.OWN_CHOICE + " (libtuneledger-mkl.so changes nothing here)";
+        assertEquals(unchanged, MatrixProducts.describe(List.of(TORCH, LIB), AMD_AVX2, null));
+        assertEquals(unchanged, MatrixProducts.describe(List.of(TORCH, LIB), INTEL_AVX512, null));
         // a processor with AVX-512 F but not BW (an early Xeon Phi's set) is not enough for MKL's AVX-512 path
         assertEquals(unchanged, MatrixProducts.describe(List.of(LIB), List.of("vendor_id : AuthenticAMD",
-                "flags : avx512f avx512cd avx512dq avx512vl")));
+                "flags : avx512f avx512cd avx512dq avx512vl"), null));
+        // preloaded but switched off (the container image preloads it whatever the setting): MKL's own choice
+        assertEquals(unchanged, MatrixProducts.describe(List.of(TORCH, LIB), AMD_AVX512, "off"));
+        assertEquals(MatrixProducts.AVX512, MatrixProducts.describe(List.of(TORCH, LIB), AMD_AVX512, "on"));
     }
 }
